@@ -1,0 +1,4 @@
+#include "core/version.hpp"
+namespace weaklink {
+const char* version() { return WEAKLINK_VERSION; }
+}  // namespace weaklink
