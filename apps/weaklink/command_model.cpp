@@ -1,0 +1,120 @@
+// `weaklink model info MODEL.osim`
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "io/osim_reader.hpp"
+#include "model/model.hpp"
+
+namespace weaklink::cli {
+
+namespace {
+std::function<void()> g_action;  // set by the chosen subcommand's callback, run by run_selected
+
+const char* motion_name(MotionType t) {
+  switch (t) {
+    case MotionType::Rotational: return "rotational";
+    case MotionType::Translational: return "translational";
+    case MotionType::Coupled: return "coupled";
+  }
+  return "?";
+}
+
+const char* joint_name(JointType t) {
+  switch (t) {
+    case JointType::Custom: return "CustomJoint";
+    case JointType::Pin: return "PinJoint";
+    case JointType::Slider: return "SliderJoint";
+    case JointType::Weld: return "WeldJoint";
+    case JointType::Universal: return "UniversalJoint";
+    case JointType::Gimbal: return "GimbalJoint";
+    case JointType::Ball: return "BallJoint";
+    case JointType::Free: return "FreeJoint";
+    case JointType::Planar: return "PlanarJoint";
+  }
+  return "?";
+}
+
+// Side of a muscle from OpenSim's naming convention (name ending in _r / _l).
+std::string side_of(const std::string& name) {
+  if (name.size() > 2 && name.compare(name.size() - 2, 2, "_r") == 0) return "right";
+  if (name.size() > 2 && name.compare(name.size() - 2, 2, "_l") == 0) return "left";
+  return "unsided";
+}
+
+void print_model_info(const std::string& path) {
+  const ModelSpec spec = io::read_osim(path);
+  const Model m = compile_model(spec);
+  std::cout << fmt::format("model '{}' ({}, document version {})\n", m.name, path, spec.document_version);
+  double mass = 0;
+  for (const auto& b : m.bodies) mass += b.mass;
+  std::cout << fmt::format("\nbodies ({}, total mass {:.3f} kg):\n", m.bodies.size() - 1, mass);
+  for (std::size_t b = 1; b < m.bodies.size(); ++b)
+    std::cout << fmt::format("  {:<16} {:8.3f} kg\n", m.bodies[b].name, m.bodies[b].mass);
+  std::cout << fmt::format("\njoints ({}, tree order):\n", m.joints.size());
+  for (const auto& j : m.joints) {
+    std::string coords;
+    for (int c = j.first_coordinate; c < j.first_coordinate + j.num_coordinates; ++c)
+      coords += (coords.empty() ? "" : ", ") + m.coordinates[c].name;
+    std::cout << fmt::format("  {:<16} {:<14} {} -> {}  [{}]\n", j.name, joint_name(j.type), m.bodies[j.parent_body].name,
+                             m.bodies[j.child_body].name, coords);
+  }
+  std::cout << fmt::format("\ncoordinates ({}):\n", m.coordinates.size());
+  for (const auto& c : m.coordinates) {
+    const bool rot = c.motion_type == MotionType::Rotational;
+    const double k = rot ? 180.0 / M_PI : 1.0;
+    std::string flags;
+    if (c.locked) flags += " locked";
+    if (c.clamped) flags += " clamped";
+    if (c.coupler >= 0) flags += " coupled-to:" + m.coordinates[m.couplers[c.coupler].independent].name;
+    std::cout << fmt::format("  {:<22} {:<13} range [{:.4g}, {:.4g}] {} default {:.4g}{}\n", c.name, motion_name(c.motion_type),
+                             c.range_min * k, c.range_max * k, rot ? "deg" : (c.motion_type == MotionType::Coupled ? "(as is)" : "m"),
+                             c.default_value * k, flags);
+  }
+  std::map<std::string, std::vector<std::string>> groups;
+  for (const auto& mu : m.muscles) groups[side_of(mu.name)].push_back(mu.name);
+  std::cout << fmt::format("\nmuscles ({}):\n", m.muscles.size());
+  for (const auto& [side, names] : groups) {
+    std::cout << fmt::format("  {} ({}):", side, names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) std::cout << (i % 8 == 0 ? "\n    " : " ") << names[i];
+    std::cout << "\n";
+  }
+  if (!m.actuators.empty()) {
+    std::cout << fmt::format("\nother actuators ({}):", m.actuators.size());
+    for (std::size_t i = 0; i < m.actuators.size(); ++i) std::cout << (i % 8 == 0 ? "\n    " : " ") << m.actuators[i].name;
+    std::cout << "\n";
+  }
+  std::cout << fmt::format("\nmarkers ({}):", m.markers.size());
+  for (std::size_t i = 0; i < m.markers.size(); ++i) std::cout << (i % 10 == 0 ? "\n    " : " ") << m.markers[i].name;
+  std::cout << fmt::format("\n\nwrap objects: {}   coupler constraints: {}\n", m.wrap_objects.size(), m.couplers.size());
+  if (!m.warnings.empty() || !m.unsupported.empty()) {
+    std::cout << fmt::format("\nwarnings ({}):\n", m.warnings.size() + m.unsupported.size());
+    for (const auto& w : m.warnings) std::cout << "  - " << w << "\n";
+    for (const auto& u : m.unsupported) std::cout << "  - unsupported " << u.tag << " at " << u.where << ": " << u.effect << "\n";
+  } else {
+    std::cout << "\nwarnings: none (everything in the file is modelled)\n";
+  }
+}
+}  // namespace
+
+void register_model_commands(CLI::App& app) {
+  auto* model = app.add_subcommand("model", "Inspect and export models");
+  model->require_subcommand(1);
+  auto* info = model->add_subcommand("info", "List bodies, joints, coordinates, muscles, markers and warnings of an .osim model");
+  auto path = std::make_shared<std::string>();
+  info->add_option("MODEL", *path, "OpenSim model file (.osim)")->required();
+  info->callback([path] { g_action = [path] { print_model_info(*path); }; });
+}
+
+void run_selected(CLI::App&) {
+  if (g_action) g_action();
+}
+
+// Lets other command files register their action through the same slot.
+void set_action(std::function<void()> f) { g_action = std::move(f); }
+
+}  // namespace weaklink::cli

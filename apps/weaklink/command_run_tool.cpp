@@ -1,0 +1,35 @@
+// `weaklink run-tool SETUP.xml`: runs OpenSim setup files as `opensim-cmd run-tool` does.
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "tools/analyze_tool.hpp"
+
+namespace weaklink::cli {
+
+void set_action(std::function<void()> f);
+
+void register_run_tool_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("run-tool", "Run an OpenSim setup file (AnalyzeTool: BodyKinematics, MuscleAnalysis)");
+  auto setup = std::make_shared<std::string>();
+  auto opt = std::make_shared<RunToolOptions>();
+  auto model = std::make_shared<std::string>();
+  auto results = std::make_shared<std::string>();
+  cmd->add_option("SETUP", *setup, "OpenSim setup XML file")->required();
+  cmd->add_option("--model", *model, "Use this model instead of the setup's model_file");
+  cmd->add_option("--results-dir", *results, "Write results here instead of the setup's results_directory");
+  cmd->callback([=] {
+    set_action([=] {
+      RunToolOptions o;
+      o.model_override = *model;
+      o.results_override = *results;
+      const RunToolReport r = run_tool(*setup, o);
+      for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+      std::cout << r.frames << " frames analysed\n";
+      for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
+    });
+  });
+}
+
+}  // namespace weaklink::cli

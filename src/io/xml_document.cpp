@@ -1,0 +1,165 @@
+#include "io/xml_document.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace weaklink::io {
+
+namespace {
+// OpenSim documents are small (the largest shipped model is < 1 MB); refuse absurd inputs early.
+constexpr std::uintmax_t kMaxXmlBytes = 256u << 20;
+// pugixml recurses over nesting; a hostile file nested this deep is rejected before parsing.
+constexpr int kMaxXmlDepth = 256;
+
+int max_tag_depth(const std::string& text) {
+  int depth = 0, max_depth = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] != '<') continue;
+    const char c = text[i + 1];
+    if (c == '/') --depth;
+    else if (c != '!' && c != '?') {
+      const std::size_t close = text.find('>', i);
+      if (close != std::string::npos && text[close - 1] != '/') max_depth = std::max(max_depth, ++depth);
+    }
+  }
+  return max_depth;
+}
+}  // namespace
+
+std::string trimmed(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+bool parse_numbers(std::string_view text, std::vector<double>& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i >= text.size()) break;
+    std::size_t j = i;
+    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    std::string token(text.substr(i, j - i));
+    std::string lower = token;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower == "inf" || lower == "infinity" || lower == "+inf") out.push_back(INFINITY);
+    else if (lower == "-inf" || lower == "-infinity") out.push_back(-INFINITY);
+    else if (lower == "nan") out.push_back(NAN);
+    else {
+      char* end = nullptr;
+      errno = 0;
+      const double v = std::strtod(token.c_str(), &end);
+      if (end != token.c_str() + token.size() || errno == ERANGE) return false;
+      out.push_back(v);
+    }
+    i = j;
+  }
+  return true;
+}
+
+XmlDocument::XmlDocument(const std::filesystem::path& path) : path_(path), name_(path.string()) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw_input_error(name_, "", "file not found or not a regular file");
+  if (std::filesystem::file_size(path, ec) > kMaxXmlBytes) throw_input_error(name_, "", "file is larger than 256 MiB; not an OpenSim document");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw_input_error(name_, "", "cannot open file for reading");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  text_ = ss.str();
+  parse();
+}
+
+XmlDocument::XmlDocument(std::string text, std::string name) : name_(std::move(name)), text_(std::move(text)) { parse(); }
+
+void XmlDocument::parse() {
+  if (text_.empty()) throw_input_error(name_, "", "file is empty; expected an XML document");
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  if (max_tag_depth(text_) > kMaxXmlDepth)
+    throw_input_error(name_, "", "XML nesting deeper than 256 levels; not an OpenSim document");
+  // No DTD/entity expansion: pugixml never expands external or custom entities (no bombs).
+  const auto result = doc_.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!result) {
+    const auto off = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset));
+    const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), off);
+    throw_input_error(name_, "line " + std::to_string(it - line_starts_.begin()),
+                      std::string("malformed XML (") + result.description() + ")");
+  }
+}
+
+int XmlDocument::line_of(const pugi::xml_node& node) const {
+  const std::ptrdiff_t off = node.offset_debug();
+  if (off < 0) return 0;
+  const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), static_cast<std::size_t>(off));
+  return static_cast<int>(it - line_starts_.begin());
+}
+
+std::string XmlDocument::where(const pugi::xml_node& node) const {
+  std::string s = "line " + std::to_string(line_of(node)) + " <" + node.name();
+  if (auto a = node.attribute("name")) s += std::string(" name=\"") + a.value() + "\"";
+  return s + ">";
+}
+
+void XmlDocument::fail(const pugi::xml_node& node, const std::string& what) const {
+  throw_input_error(name_, where(node), what);
+}
+
+std::string XmlDocument::text(const pugi::xml_node& node, const char* prop, const std::string& fallback) const {
+  auto c = node.child(prop);
+  if (!c) return fallback;
+  return trimmed(c.child_value());
+}
+
+std::vector<std::string> XmlDocument::words(const pugi::xml_node& node, const char* prop) const {
+  std::vector<std::string> out;
+  std::istringstream ss(text(node, prop));
+  for (std::string w; ss >> w;) out.push_back(w);
+  return out;
+}
+
+std::vector<double> XmlDocument::numbers(const pugi::xml_node& node, const char* prop) const {
+  std::vector<double> v;
+  auto c = node.child(prop);
+  if (!c) return v;
+  if (!parse_numbers(c.child_value(), v)) fail(c, "expected numbers, found '" + trimmed(c.child_value()) + "'");
+  return v;
+}
+
+double XmlDocument::number(const pugi::xml_node& node, const char* prop, double fallback) const {
+  auto c = node.child(prop);
+  if (!c || trimmed(c.child_value()).empty()) return fallback;
+  const auto v = numbers(node, prop);
+  if (v.size() != 1) fail(c, "expected one number, found '" + trimmed(c.child_value()) + "'");
+  return v[0];
+}
+
+Vec3 XmlDocument::vec3(const pugi::xml_node& node, const char* prop, const Vec3& fallback) const {
+  auto c = node.child(prop);
+  if (!c || trimmed(c.child_value()).empty()) return fallback;
+  const auto v = numbers(node, prop);
+  if (v.size() != 3) fail(c, "expected three numbers, found '" + trimmed(c.child_value()) + "'");
+  return {v[0], v[1], v[2]};
+}
+
+bool XmlDocument::boolean(const pugi::xml_node& node, const char* prop, bool fallback) const {
+  auto c = node.child(prop);
+  if (!c) return fallback;
+  std::string t = trimmed(c.child_value());
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (t.empty()) return fallback;
+  if (t == "true" || t == "1") return true;
+  if (t == "false" || t == "0") return false;
+  fail(c, "expected true or false, found '" + t + "'");
+}
+
+}  // namespace weaklink::io

@@ -1,0 +1,260 @@
+#include "tools/analyze_tool.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "io/osim_reader.hpp"
+#include "io/storage.hpp"
+#include "io/xml_document.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "model/data.hpp"
+#include "muscles/path_geometry.hpp"
+#include "tools/coordinate_states.hpp"
+
+namespace weaklink {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kRadToDeg = 180.0 / M_PI;
+
+// Setup files name their inputs relative to the setup file's directory (§10.1, §12.1).
+fs::path resolve(const fs::path& setup_dir, const std::string& name) {
+  std::string n = name;
+  for (char& c : n)
+    if (c == '\\') c = '/';  // Windows separators in shipped setups
+  const fs::path p(n);
+  return p.is_absolute() ? p : setup_dir / p;
+}
+
+struct AnalysisSettings {
+  std::string type, name;
+  bool on = true;
+  int step_interval = 1;
+  bool in_degrees = true;
+  std::vector<std::string> list;   // bodies / muscle_list
+  std::vector<std::string> coords; // moment_arm_coordinate_list
+  bool local_frame = false;
+};
+
+struct Recorder {
+  io::Table table;
+  explicit Recorder(std::string name, std::vector<std::string> labels, bool in_degrees, std::string description) {
+    table.name = std::move(name);
+    table.labels = std::move(labels);
+    table.in_degrees = in_degrees;
+    std::size_t b = 0;
+    while (b <= description.size()) {  // one metadata entry per description line
+      const std::size_t e = std::min(description.find('\n', b), description.size());
+      table.metadata.push_back({"", description.substr(b, e - b)});
+      b = e + 1;
+    }
+  }
+  std::vector<std::vector<double>> rows;
+  void add(double t, std::vector<double> row) {
+    table.time.push_back(t);
+    rows.push_back(std::move(row));
+  }
+  void finish() {
+    table.data.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(table.labels.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      for (std::size_t j = 0; j < rows[i].size(); ++j) table.data(i, j) = rows[i][j];
+  }
+};
+
+const char* kUnitsNote =
+    "Units are S.I. units (second, meters, Newtons, ...)\n"
+    "If the header above contains a line with 'inDegrees', this indicates whether rotational values are in degrees (yes) or radians (no).";
+
+}  // namespace
+
+RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions& opt) {
+  io::XmlDocument doc(setup_path);
+  const auto tool = doc.doc().child("OpenSimDocument").child("AnalyzeTool");
+  if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><AnalyzeTool>");
+  const fs::path dir = setup_path.parent_path();
+  const std::string tool_name = tool.attribute("name").value();
+  RunToolReport report;
+
+  fs::path model_path = opt.model_override;
+  if (model_path.empty()) {
+    const std::string mf = doc.text(tool, "model_file");
+    if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
+    model_path = resolve(dir, mf);
+    if (!fs::exists(model_path))
+      doc.fail(tool.child("model_file"), "model file '" + model_path.string() + "' does not exist (pass --model to use another file)");
+  }
+  if (!doc.words(tool, "force_set_files").empty())
+    report.warnings.push_back("force_set_files are not needed by BodyKinematics/MuscleAnalysis and were not read");
+  const double lowpass = doc.number(tool, "lowpass_cutoff_frequency_for_coordinates", -1.0);
+  if (lowpass >= 0)
+    doc.fail(tool.child("lowpass_cutoff_frequency_for_coordinates"),
+             "coordinate filtering is not implemented yet (set -1 or filter the file beforehand)");
+  const std::string coords_name = doc.text(tool, "coordinates_file");
+  if (coords_name.empty()) doc.fail(tool, "expected <coordinates_file> (states_file input is not supported yet)");
+  const fs::path results_dir = opt.results_override.empty() ? resolve(dir, doc.text(tool, "results_directory", "."))
+                                                           : opt.results_override;
+  const int precision = static_cast<int>(doc.number(tool, "output_precision", 8));
+  const double t0 = doc.number(tool, "initial_time", -INFINITY);
+  const double t1 = doc.number(tool, "final_time", INFINITY);
+  if (precision < 1 || precision > 20) doc.fail(tool.child("output_precision"), "expected an integer from 1 to 20");
+
+  std::vector<AnalysisSettings> analyses;
+  for (auto a : tool.child("AnalysisSet").child("objects").children()) {
+    if (a.type() != pugi::node_element) continue;
+    AnalysisSettings s;
+    s.type = a.name();
+    s.name = a.attribute("name").value();
+    s.on = doc.boolean(a, "on", true);
+    s.step_interval = static_cast<int>(doc.number(a, "step_interval", 1));
+    s.in_degrees = doc.boolean(a, "in_degrees", true);
+    if (s.step_interval < 1) doc.fail(a, "step_interval must be at least 1");
+    if (s.type == "BodyKinematics") {
+      s.list = doc.words(a, "bodies");
+      s.local_frame = doc.boolean(a, "express_results_in_body_local_frame", false);
+    } else if (s.type == "MuscleAnalysis") {
+      s.list = doc.words(a, "muscle_list");
+      s.coords = doc.words(a, "moment_arm_coordinate_list");
+    } else {
+      doc.fail(a, "analysis '" + s.type + "' is not implemented yet (supported: BodyKinematics, MuscleAnalysis)");
+    }
+    if (s.on) analyses.push_back(s);
+  }
+  if (analyses.empty()) doc.fail(tool, "no analysis is switched on in <AnalysisSet>");
+
+  const Model model = compile_model(io::read_osim(model_path));
+  report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
+  const fs::path coords_path = resolve(dir, coords_name);
+  const io::Table coords = io::read_storage(coords_path);
+  const StatesTable states = states_from_coordinates(model, coords, coords_path.string());
+  for (const auto& m : states.missing)
+    report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; set to 0 as OpenSim does");
+
+  // Frame selection (§12.4): absolute row indices; begin and end always recorded.
+  const int n = static_cast<int>(states.time.size());
+  int i0 = 0, i1 = -1;
+  for (int i = 0; i < n; ++i) {
+    if (states.time[i] <= t0) i0 = i;
+    if (states.time[i] <= t1) i1 = i;
+  }
+  if (i1 < i0) throw_input_error(setup_path.string(), "", "no rows of the coordinates file fall in [initial_time, final_time]");
+
+  Data data(model);
+  const int nb = static_cast<int>(model.bodies.size());
+  const int nq = model.nq();
+  const int nm = static_cast<int>(model.muscles.size());
+  double total_mass = 0;
+  for (int b = 1; b < nb; ++b) total_mass += model.bodies[b].mass;
+
+  for (const auto& a : analyses) {
+    const bool all = a.list.empty() || (a.list.size() == 1 && a.list[0] == "all");
+    std::vector<Recorder> recs;
+    std::vector<int> selected;   // bodies or muscles
+    std::vector<int> arm_coords; // MuscleAnalysis
+    if (a.type == "BodyKinematics") {
+      for (int b = 1; b < nb; ++b)
+        if (all || std::find(a.list.begin(), a.list.end(), model.bodies[b].name) != a.list.end()) selected.push_back(b);
+      std::vector<std::string> labels;
+      for (int b : selected)
+        for (const char* s : {"_X", "_Y", "_Z", "_Ox", "_Oy", "_Oz"}) labels.push_back(model.bodies[b].name + s);
+      for (const char* s : {"_X", "_Y", "_Z"}) labels.push_back(std::string("center_of_mass") + s);
+      const std::string frame = a.local_frame ? "local" : "global";
+      const std::string desc = fmt::format(
+          "This file contains the kinematics (positions and orientations,\nvelocities and angular velocities, or accelerations and angular accelerations)\n"
+          "of the centers of mass of the body segments in model {}.\n\nBody segment orientations are described using body-fixed X-Y-Z Euler angles.\n\n"
+          "Angular velocities and accelerations are expressed in the {} frame.\n\n{}",
+          model.name, a.local_frame ? "body local" : "ground", kUnitsNote);
+      recs.emplace_back("Positions", labels, a.in_degrees, desc);
+      recs.emplace_back("Velocities", labels, a.in_degrees, desc);
+      if (a.local_frame) report.warnings.push_back("BodyKinematics: express_results_in_body_local_frame is not implemented; results are global");
+    } else {
+      for (int m = 0; m < nm; ++m)
+        if (all || std::find(a.list.begin(), a.list.end(), model.muscles[m].name) != a.list.end()) selected.push_back(m);
+      const bool all_c = a.coords.empty() || (a.coords.size() == 1 && a.coords[0] == "all");
+      for (int c = 0; c < nq; ++c)
+        if (all_c || std::find(a.coords.begin(), a.coords.end(), model.coordinates[c].name) != a.coords.end()) arm_coords.push_back(c);
+      std::vector<std::string> labels;
+      for (int m : selected) labels.push_back(model.muscles[m].name);
+      const std::string desc = std::string(
+          "This analysis gathers basic information about muscles during a simulation (e.g., forces, tendon lengths, moment arms, etc).\n") + kUnitsNote;
+      recs.emplace_back("Length", labels, false, desc);
+      for (int c : arm_coords) recs.emplace_back("MomentArm_" + model.coordinates[c].name, labels, false, desc);
+    }
+
+    for (int i = i0; i <= i1; ++i) {
+      if (!(i == i0 || i == i1 || i % a.step_interval == 0)) continue;
+      const Eigen::VectorXd q = states.q.row(i).transpose();
+      const Eigen::VectorXd qd = states.qdot.row(i).transpose();
+      calc_forward_kinematics(model, data, q);
+      const double t = states.time[i];
+      if (a.type == "BodyKinematics") {
+        const double ang = a.in_degrees ? kRadToDeg : 1.0;
+        std::vector<double> pos, vel;
+        Vec3 com = Vec3::Zero(), com_v = Vec3::Zero();
+        for (int b = 1; b < nb; ++b) {
+          const Vec3 p = data.X_GB[b].apply(model.bodies[b].mass_center);
+          com += model.bodies[b].mass * p;
+          com_v += model.bodies[b].mass * point_velocity(model, data, b, p, qd);
+        }
+        for (int b : selected) {
+          const Vec3 p = data.X_GB[b].apply(model.bodies[b].mass_center);
+          const Vec3 o = body_xyz_from_rotation(data.X_GB[b].R) * ang;
+          const Vec3 v = point_velocity(model, data, b, p, qd);
+          const Vec3 w = body_angular_velocity(model, data, b, qd) * ang;
+          pos.insert(pos.end(), {p.x(), p.y(), p.z(), o.x(), o.y(), o.z()});
+          vel.insert(vel.end(), {v.x(), v.y(), v.z(), w.x(), w.y(), w.z()});
+        }
+        if (total_mass > 0) {
+          com /= total_mass;
+          com_v /= total_mass;
+        }
+        pos.insert(pos.end(), {com.x(), com.y(), com.z()});
+        vel.insert(vel.end(), {com_v.x(), com_v.y(), com_v.z()});
+        recs[0].add(t, std::move(pos));
+        recs[1].add(t, std::move(vel));
+      } else {
+        calc_path_geometry(model, data, q);
+        std::vector<double> len;
+        for (int m : selected) len.push_back(data.muscle_length[m]);
+        recs[0].add(t, std::move(len));
+        for (std::size_t k = 0; k < arm_coords.size(); ++k) {
+          std::vector<double> arm;
+          for (int m : selected) arm.push_back(data.moment_arm(m, arm_coords[k]));
+          recs[k + 1].add(t, std::move(arm));
+        }
+      }
+      ++report.frames;
+    }
+    fs::create_directories(results_dir);
+    for (std::size_t k = 0; k < recs.size(); ++k) {
+      recs[k].finish();
+      std::string file;
+      if (a.type == "BodyKinematics") file = fmt::format("{}_{}_{}_global.sto", tool_name, a.name, k == 0 ? "pos" : "vel");
+      else file = fmt::format("{}_{}_{}.sto", tool_name, a.name, recs[k].table.name);
+      const fs::path out = results_dir / file;
+      io::write_storage(out, recs[k].table, precision);
+      report.written.push_back(out);
+    }
+  }
+  return report;
+}
+
+RunToolReport run_tool(const fs::path& setup, const RunToolOptions& options) {
+  io::XmlDocument doc(setup);
+  auto root = doc.doc().child("OpenSimDocument");
+  if (!root) throw_input_error(setup.string(), "", "expected an <OpenSimDocument> setup file");
+  for (auto c : root.children()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string tag = c.name();
+    if (tag == "AnalyzeTool") return run_analyze_tool(setup, options);
+    if (tag == "defaults") continue;
+    doc.fail(c, "tool '" + tag + "' is not supported yet (supported: AnalyzeTool with BodyKinematics and MuscleAnalysis)");
+  }
+  throw_input_error(setup.string(), "", "no tool element inside <OpenSimDocument>");
+}
+
+}  // namespace weaklink

@@ -1,0 +1,27 @@
+#pragma once
+// OpenSim's AnalyzeTool (opensim-compat §12) for the analyses weaklink implements so far:
+// BodyKinematics and MuscleAnalysis. Output files have OpenSim's names and columns.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace weaklink {
+
+struct RunToolOptions {
+  std::filesystem::path model_override;    // --model: use this model instead of model_file
+  std::filesystem::path results_override;  // --results-dir
+};
+
+struct RunToolReport {
+  std::vector<std::filesystem::path> written;
+  std::vector<std::string> warnings;
+  int frames = 0;
+};
+
+// Runs the AnalyzeTool setup file. Throws InputError for bad setups or inputs.
+RunToolReport run_analyze_tool(const std::filesystem::path& setup, const RunToolOptions& options);
+
+// Dispatches on the setup's tool element (AnalyzeTool, ...); throws InputError for others.
+RunToolReport run_tool(const std::filesystem::path& setup, const RunToolOptions& options);
+
+}  // namespace weaklink

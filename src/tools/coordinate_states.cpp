@@ -1,0 +1,58 @@
+#include "tools/coordinate_states.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/natural_spline.hpp"
+
+namespace weaklink {
+
+StatesTable states_from_coordinates(const Model& model, const io::Table& t, const std::string& file) {
+  const int n = static_cast<int>(t.time.size());
+  const int nq = model.nq();
+  if (n < 1) throw_input_error(file, "", "the coordinates file has no rows");
+  for (int i = 1; i < n; ++i)
+    if (!(t.time[i] > t.time[i - 1]))
+      throw_input_error(file, "row " + std::to_string(i + 1), "time must increase strictly from row to row");
+  StatesTable s;
+  s.time = t.time;
+  s.q = Eigen::MatrixXd::Zero(n, nq);
+  s.qdot = Eigen::MatrixXd::Zero(n, nq);
+  constexpr double kDegToRad = M_PI / 180.0;
+  for (int c = 0; c < nq; ++c) {
+    const Coordinate& co = model.coordinates[c];
+    const int col = t.find_column(co.name);
+    if (col < 0) {
+      s.missing.push_back(co.name);  // Analyze uses 0.0, not the default value (§12.2, quirk 6)
+      continue;
+    }
+    const double k = (t.in_degrees && co.motion_type == MotionType::Rotational) ? kDegToRad : 1.0;
+    for (int i = 0; i < n; ++i) s.q(i, c) = t.data(i, col) * k;
+    for (int i = 0; i < n; ++i)
+      if (!std::isfinite(s.q(i, c)))
+        throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + co.name + "'", "value is not a finite number");
+  }
+  // q̇: derivative of the quintic natural interpolating spline (OpenSim's GCV spline, §3.7, §9.2).
+  if (n >= 6) {
+    Eigen::VectorXd col(n);
+    for (int c = 0; c < nq; ++c) {
+      col = s.q.col(c);
+      const NaturalSpline sp(s.time, std::vector<double>(col.data(), col.data() + n), 5);
+      for (int i = 0; i < n; ++i) s.qdot(i, c) = sp.eval(s.time[i]).df;
+    }
+  }
+  // Assembly (§12.3): locked coordinates keep their default value; couplers set dependents.
+  for (int i = 0; i < n; ++i) {
+    for (int c = 0; c < nq; ++c)
+      if (model.coordinates[c].locked) {
+        s.q(i, c) = model.coordinates[c].default_value;
+        if (model.couplers.empty()) s.qdot(i, c) = 0.0;
+      }
+    Eigen::VectorXd row = s.q.row(i).transpose();
+    apply_couplers(model, row);
+    s.q.row(i) = row.transpose();
+  }
+  return s;
+}
+
+}  // namespace weaklink

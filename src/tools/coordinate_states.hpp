@@ -1,0 +1,24 @@
+#pragma once
+// States (q, q̇) for every row of a coordinates file, as OpenSim's Analyze tool builds them
+// (opensim-compat §12.2): CoordinateSet order, missing columns 0, rotational deg→rad, q̇ from the
+// derivative of a quintic natural interpolating spline, locked coordinates at their default value
+// and coupler-dependent coordinates recomputed from their independent coordinate.
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "io/storage.hpp"
+#include "model/model.hpp"
+
+namespace weaklink {
+
+struct StatesTable {
+  std::vector<double> time;
+  Eigen::MatrixXd q, qdot;            // rows × nq, SI units
+  std::vector<std::string> missing;   // model coordinates absent from the file
+};
+
+StatesTable states_from_coordinates(const Model& model, const io::Table& coordinates, const std::string& file_name);
+
+}  // namespace weaklink
