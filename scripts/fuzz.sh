@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/, WEAKLINK_FUZZ=ON) with clang in build-fuzz/, seeds a
+# corpus per target from the project's own files (and ../shared/opensim-reference when present),
+# then fuzzes every target for SECONDS seconds (default 60). Prints the executions per target and
+# exits non-zero if any target found a crash, sanitizer report, unexpected exception, leak, OOM
+# or timeout. Crash inputs are kept in build-fuzz/artifacts/, logs in build-fuzz/logs/.
+#
+# Usage: bash scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_TARGET="${1:-60}"
+if ! [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: bash scripts/fuzz.sh [SECONDS]  (a positive number of seconds per target)" >&2
+  exit 2
+fi
+
+BUILD=build-fuzz
+TARGETS=(fuzz_osim fuzz_storage fuzz_trc fuzz_external_loads fuzz_setup)
+REFERENCE=../shared/opensim-reference
+MAX_SEED_BYTES=1048576  # also the -max_len of the runs
+SEPARATOR=$'\n@@weaklink-fuzz-datafile@@\n'  # see fuzz/fuzz_external_loads.cpp
+
+echo "== configure and build $BUILD (clang, libFuzzer + ASan + UBSan)"
+CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DWEAKLINK_FUZZ=ON -DWEAKLINK_BUILD_TESTS=OFF \
+  -DWEAKLINK_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD" --target "${TARGETS[@]}"
+
+# ---- seed corpora --------------------------------------------------------------------------------
+# Seeds are copied into the build folder only, named by their content hash (duplicates collapse).
+# Files over 1 MB are skipped. Gzipped files are added both as they are (the readers' .gz path)
+# and decompressed (the parsers proper).
+CORPUS="$BUILD/corpus"
+mkdir -p "$BUILD/artifacts" "$BUILD/logs"
+for t in "${TARGETS[@]}"; do mkdir -p "$CORPUS/$t"; done
+
+small_enough() { [ "$(stat -c %s "$1")" -le "$MAX_SEED_BYTES" ]; }
+
+add_seed() {  # add_seed TARGET FILE
+  local target=$1 file=$2
+  small_enough "$file" || return 0
+  cp "$file" "$CORPUS/$target/seed-$(sha1sum "$file" | cut -c1-40)"
+}
+
+add_gz_seed() {  # add_gz_seed TARGET FILE.gz: as is, and decompressed
+  local target=$1 file=$2 tmp
+  add_seed "$target" "$file"
+  tmp=$(mktemp)
+  if gzip -dc "$file" 2>/dev/null | head -c $((MAX_SEED_BYTES + 1)) >"$tmp"; then
+    add_seed "$target" "$tmp"
+  fi
+  rm -f "$tmp"
+}
+
+# ExternalLoads seeds: the XML, the separator and the data file it names (looked up next to it).
+add_loads_seed() {  # add_loads_seed FILE.xml
+  local xml=$1 name data tmp
+  small_enough "$xml" || return 0
+  name=$(tr -d '\r' <"$xml" | tr '\n' ' ' | sed -n 's:.*<datafile>[[:space:]]*\([^<]*[^<[:space:]]\)[[:space:]]*</datafile>.*:\1:p')
+  data="$(dirname "$xml")/$name"
+  tmp=$(mktemp)
+  cat "$xml" >"$tmp"
+  if [ -n "$name" ] && [ -f "$data" ] && small_enough "$data"; then
+    if [[ "$name" == */* ]]; then
+      # The harness only accepts plain file names: point the copy at the base name instead.
+      local base
+      base=$(basename "$name" | sed 's/[&|\\]/\\&/g')
+      sed -i "s|<datafile>[^<]*</datafile>|<datafile>$base</datafile>|" "$tmp"
+    fi
+    printf '%s' "$SEPARATOR" >>"$tmp"
+    if [[ "$data" == *.gz ]]; then gzip -dc "$data" >>"$tmp" 2>/dev/null || true; else cat "$data" >>"$tmp"; fi
+  fi
+  add_seed fuzz_external_loads "$tmp"
+  rm -f "$tmp"
+}
+
+seed_from() {  # seed_from DIR...: every file below DIR goes to the targets that read its kind
+  local f lower
+  while IFS= read -r -d '' f; do
+    lower=${f,,}
+    case "$lower" in
+      *.osim) add_seed fuzz_osim "$f"; add_seed fuzz_setup "$f" ;;
+      *.osim.gz) ;;
+      *.sto | *.mot) add_seed fuzz_storage "$f" ;;
+      *.sto.gz | *.mot.gz) add_gz_seed fuzz_storage "$f" ;;
+      *.trc) add_seed fuzz_trc "$f" ;;
+      *.trc.gz) add_gz_seed fuzz_trc "$f" ;;
+      *.xml)
+        add_seed fuzz_setup "$f"
+        if grep -q '<ExternalLoads' "$f"; then add_loads_seed "$f"; fi
+        ;;
+    esac
+  done < <(find "$@" -type f -print0 | sort -z)
+}
+
+echo "== seed corpora in $CORPUS"
+seed_from data/models tests/data
+if [ -d "$REFERENCE" ]; then
+  seed_from "$REFERENCE"
+else
+  echo "   ($REFERENCE not found: seeding from the project's own files only)"
+fi
+# Tiny hand-written seeds so no target starts from nothing.
+printf 'PathFileType\t4\t(X/Y/Z)\tseed.trc\nDataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\n100\t100\t1\t1\tmm\nFrame#\tTime\tM\t\t\n\t\tX1\tY1\tZ1\n1\t0\t1\t2\t3\n' \
+  >"$CORPUS/fuzz_trc/seed-minimal"
+printf 'seed\nversion=1\nnRows=1\nnColumns=2\ninDegrees=no\nendheader\ntime\tq\n0\t1\n' \
+  >"$CORPUS/fuzz_storage/seed-minimal"
+printf 'version=3\nDataType=Vec3\nendheader\ntime\tm\n0\t~[1,2,3]\n' >"$CORPUS/fuzz_storage/seed-table-vec3"
+for t in "${TARGETS[@]}"; do
+  printf '   %-22s %4d seeds\n' "$t" "$(find "$CORPUS/$t" -type f | wc -l)"
+done
+
+# ---- runs ------------------------------------------------------------------------------------------
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+if command -v llvm-symbolizer >/dev/null; then
+  export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer)}"
+fi
+
+declare -A RUNS STATUS
+failed=0
+for t in "${TARGETS[@]}"; do
+  echo "== $t: ${SECONDS_PER_TARGET}s"
+  log="$BUILD/logs/$t.log"
+  rc=0
+  # New interesting inputs are added to the corpus folder, so later runs start further on.
+  "$BUILD/fuzz/$t" "$CORPUS/$t" -max_total_time="$SECONDS_PER_TARGET" -max_len="$MAX_SEED_BYTES" \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$BUILD/artifacts/$t-" >"$log" 2>&1 || rc=$?
+  runs=$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p' "$log" | tail -n 1)
+  if [ "$rc" -eq 0 ] && [ -n "$runs" ]; then
+    STATUS[$t]=ok
+  else
+    failed=1
+    STATUS[$t]="FAILED (exit $rc)"
+    runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -n 1)
+    # The report and where the input went.
+    grep -E '^==[0-9]+==ERROR|FINDING|SUMMARY|Test unit written|ALARM|out-of-memory|deadly signal' "$log" \
+      | head -n 12 | sed 's/^/   /' || true
+  fi
+  RUNS[$t]=${runs:-?}
+  echo "   $t: ${RUNS[$t]} executions, ${STATUS[$t]} (log: $log)"
+done
+
+echo "== summary (${SECONDS_PER_TARGET}s per target)"
+printf '   %-22s %12s  %s\n' target executions result
+for t in "${TARGETS[@]}"; do printf '   %-22s %12s  %s\n' "$t" "${RUNS[$t]}" "${STATUS[$t]}"; done
+if [ "$failed" -ne 0 ]; then
+  echo "fuzzing found problems; crash inputs are in $BUILD/artifacts/ (reproduce: $BUILD/fuzz/<target> <file>)" >&2
+  exit 1
+fi

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up (scripts/setup.sh) and runs the whole test suite: unit and OpenSim-parity tests on the
+# Release build, then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Parity tests read ../shared/opensim-reference in place; without it they skip (they fail under CI=true).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+echo "== unit and parity tests (Release)"
+ctest --test-dir build --output-on-failure -j2
+
+echo "== the same tests under ASan + UBSan"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWEAKLINK_SANITIZE=ON -DWEAKLINK_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j2

@@ -1,0 +1,103 @@
+// The weaklink CLI: exit codes (0 ok, 1 bad input, 2 usage) and error messages that name the file,
+// the line or element and what was expected, for a catalogue of broken files.
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "support/reference.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string output;  // stdout + stderr
+};
+
+Result run_cli(const std::string& args) {
+  const std::string cmd = std::string("\"") + WEAKLINK_CLI_PATH + "\" " + args + " 2>&1";
+  Result r{-1, ""};
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string bad(const std::string& name) { return (weaklink::test::source_dir() / "tests/data/bad" / name).string(); }
+
+}  // namespace
+
+TEST(Cli, VersionHelpAndUsage) {
+  EXPECT_EQ(run_cli("--version").code, 0);
+  const Result help = run_cli("--help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.output.find("run-tool"), std::string::npos);
+  EXPECT_EQ(run_cli("").code, 2);                    // a subcommand is required
+  EXPECT_EQ(run_cli("no-such-command").code, 2);
+  EXPECT_EQ(run_cli("model info").code, 2);          // missing MODEL
+}
+
+TEST(Cli, ModelInfoOnTheProjectsDemoModel) {
+  const Result r = run_cli("model info " + (weaklink::test::source_dir() / "data/models/weaklink_demo_leg.osim").string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  for (const char* s : {"hip_flexion_r", "knee_angle_r", "vas_med_demo_r", "PinJoint", "warnings: none"})
+    EXPECT_NE(r.output.find(s), std::string::npos) << s;
+}
+
+TEST(Cli, ModelInfoReportsWhatIsNotModelled) {
+  WEAKLINK_REQUIRE_REFERENCE();
+  // gait2392 has a ProbeSet/ComponentSet; the tutorial model has residual actuators: all listed.
+  const Result r = run_cli("model info " + (weaklink::test::reference_dir() / "models/RajagopalLaiUhlrich2023.osim").string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("coupled-to:knee_angle_r"), std::string::npos);
+  EXPECT_NE(r.output.find("muscles (80)"), std::string::npos);
+}
+
+struct BadCase {
+  const char* command;
+  const char* file;
+  const char* expect;  // part of the message that says where and what was expected
+};
+
+TEST(Cli, BrokenFilesGiveClearErrorsAndExitCode1) {
+  const BadCase cases[] = {
+      {"model info", "truncated.osim", "malformed XML"},
+      {"model info", "unknown_joint_type.osim", "line 86 <BananaJoint name=\"knee_r\">: unknown joint type"},
+      {"model info", "socket_to_missing_body.osim", "'/bodyset/tibia_missing' names no body or frame"},
+      {"model info", "nan_in_spline.osim", "<SimmSpline>: spline knot is not a finite number"},
+      {"model info", "negative_mass.osim", "expected a finite, non-negative <mass>"},
+      {"model info", "duplicate_body.osim", "duplicate body name 'femur_r'"},
+      {"model info", "empty.osim", "file is empty"},
+      {"model info", "does_not_exist.osim", "not found"},
+      {"data info", "wrong_column_count.trc", "line 8: expected 8 fields"},
+      {"data info", "no_endheader.sto", "endheader"},
+  };
+  for (const auto& c : cases) {
+    const Result r = run_cli(std::string(c.command) + " " + bad(c.file));
+    EXPECT_EQ(r.code, 1) << c.file << ": " << r.output;
+    EXPECT_NE(r.output.find(c.file), std::string::npos) << "message must name the file: " << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.file << ": " << r.output;
+  }
+}
+
+TEST(Cli, RunToolRejectsBadSetupsClearly) {
+  const fs::path dir = fs::temp_directory_path() / "weaklink_cli_setup";
+  fs::create_directories(dir);
+  const fs::path setup = dir / "setup.xml";
+  FILE* f = std::fopen(setup.c_str(), "w");
+  std::fputs("<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\"><model_file>missing.osim</model_file>"
+             "</AnalyzeTool></OpenSimDocument>", f);
+  std::fclose(f);
+  const Result r = run_cli("run-tool " + setup.string());
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("missing.osim"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--model"), std::string::npos) << r.output;
+  fs::remove_all(dir);
+}
