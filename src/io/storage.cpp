@@ -1,0 +1,550 @@
+#include "io/storage.hpp"
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "io/atomic_write.hpp"
+
+namespace weaklink::io {
+namespace {
+
+constexpr std::string_view kBlank = " \t\r\n";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool iends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+bool is_gz(const std::filesystem::path& path) {
+  return iends_with(path.filename().string(), ".gz");
+}
+
+// A plain comparison: string_view::find_first_of calls memchr once per character, which made it
+// the bottleneck of reading large files.
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Calls f(token) for each run of non-blank characters.
+template <class F>
+void for_each_token(std::string_view line, F&& f) {
+  const std::size_t n = line.size();
+  for (std::size_t pos = 0; pos < n;) {
+    while (pos < n && is_blank(line[pos])) ++pos;
+    std::size_t end = pos;
+    while (end < n && !is_blank(line[end])) ++end;
+    if (end > pos) f(line.substr(pos, end - pos));
+    pos = end;
+  }
+}
+
+std::size_t count_tokens(std::string_view line) {
+  std::size_t n = 0;
+  for_each_token(line, [&](std::string_view) { ++n; });
+  return n;
+}
+
+std::string line_at(std::size_t n) { return fmt::format("line {}", n); }
+
+// A header count (nRows, nColumns, version): a non-negative integer.
+long long parse_count(std::string_view text, const std::string& file, std::size_t line,
+                      std::string_view key) {
+  long long value = -1;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0)
+    throw_input_error(
+        file, line_at(line),
+        fmt::format("expected a non-negative integer for '{}', found '{}'", key, text));
+  return value;
+}
+
+// DataType of the table dialect: how many numbers one column holds and how they are flattened.
+struct ElementType {
+  int width = 1;
+  std::vector<std::string> suffixes;  // empty for scalars
+};
+
+ElementType element_type(std::string_view data_type, const std::string& file, std::size_t line) {
+  ElementType e;
+  if (data_type == "double") return e;
+  if (data_type == "Vec3" || data_type == "UnitVec3") {
+    e.suffixes = {"_x", "_y", "_z"};
+  } else if (data_type == "SpatialVec") {
+    e.suffixes = {"_rx", "_ry", "_rz", "_tx", "_ty", "_tz"};
+  } else {
+    int n = 0;
+    if (data_type == "Quaternion") {
+      n = 4;
+    } else if (data_type.starts_with("Vec")) {
+      const std::string_view digits = data_type.substr(3);
+      const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (ec != std::errc() || ptr != digits.data() + digits.size()) n = 0;
+    }
+    if (n < 2 || n > 12)
+      throw_input_error(file, line_at(line),
+                        fmt::format("unsupported DataType '{}'; expected double, Vec2..Vec12, "
+                                    "UnitVec3, Quaternion or SpatialVec",
+                                    data_type));
+    for (int i = 1; i <= n; ++i) e.suffixes.push_back(fmt::format("_{}", i));
+  }
+  e.width = static_cast<int>(e.suffixes.size());
+  return e;
+}
+
+// Header lines that the reader consumes; metadata must not contain them or a re-read changes.
+bool is_reserved_key(std::string_view key) {
+  static const std::unordered_set<std::string_view> reserved = {
+      "name",    "nr",        "nRows",     "datarows",       "nc",      "nColumns", "datacolumns",
+      "version", "inDegrees", "endheader", "OpenSimVersion", "DataType"};
+  return reserved.contains(key);
+}
+
+struct Header {
+  Table table;                        // name, version, in_degrees, metadata
+  long long rows = -1, columns = -1;  // -1: not given
+  std::string data_type = "double";
+  std::size_t data_type_line = 0;
+};
+
+Header parse_header(LineCursor& cur, const std::filesystem::path& path, const std::string& file) {
+  Header h;
+  Table& t = h.table;
+  t.version = 0;  // a file without `version=` is a version-0 (SIMM-era) file
+  bool first_line = true;
+  std::string_view raw;
+  while (cur.next(raw)) {
+    const std::string_view line = trim(raw);
+    const std::size_t n = cur.line_number();
+    if (line.empty()) {
+      if (!first_line) t.metadata.emplace_back("", "");
+      continue;
+    }
+    // OpenSim's rule: the key ends at the first space, tab or '='; the value follows them.
+    const std::size_t key_end = std::min(line.find_first_of(" \t="), line.size());
+    const std::string_view key = line.substr(0, key_end);
+    const std::size_t value_pos = line.find_first_not_of(" \t=", key_end);
+    const std::string_view value =
+        value_pos == std::string_view::npos ? std::string_view() : line.substr(value_pos);
+
+    if (key == "endheader") {
+      // Spec 8.2: SIMM .mot files carry no version and are always in degrees.
+      const std::string name = path.filename().string();
+      const std::string_view unzipped =
+          is_gz(path) ? std::string_view(name).substr(0, name.size() - 3) : std::string_view(name);
+      if (t.version < 1 && iends_with(unzipped, ".mot")) t.in_degrees = true;
+      return h;
+    }
+    if (key == "name") {
+      t.name = value;
+    } else if (key == "nr" || key == "nRows" || key == "datarows") {
+      h.rows = parse_count(value, file, n, key);
+    } else if (key == "nc" || key == "nColumns" || key == "datacolumns") {
+      h.columns = parse_count(value, file, n, key);
+    } else if (key == "version") {
+      t.version = static_cast<int>(std::min(parse_count(value, file, n, key), 1000LL));
+    } else if (key == "inDegrees") {
+      t.in_degrees = iequals(value, "yes") || iequals(value, "y");
+    } else if (key == "DataType") {
+      h.data_type = value;
+      h.data_type_line = n;
+    } else if (key == "OpenSimVersion") {
+      // A writer stamp; format_storage writes its own header.
+    } else if (first_line) {
+      t.name = line;  // Storage files start with their name, without a key
+    } else {
+      if (key == "Angles" && t.version == 0) {  // version-0 way of saying inDegrees
+        if (line == "Angles are in degrees.") t.in_degrees = true;
+        if (line == "Angles are in radians.") t.in_degrees = false;
+      }
+      const std::size_t eq = line.find('=');
+      if (eq != std::string_view::npos && eq > 0 &&
+          line.substr(0, eq).find_first_of(" \t") == std::string_view::npos)
+        t.metadata.emplace_back(line.substr(0, eq), trim(line.substr(eq + 1)));
+      else
+        t.metadata.emplace_back("", line);
+    }
+    first_line = false;
+  }
+  throw_input_error(file, "",
+                    "no 'endheader' line; the header of a .sto/.mot file must end with it");
+}
+
+// Renames repeated labels the way OpenSim's Storage::makeStorageLabelsUnique does ("1_x", ...).
+void make_unique(std::vector<std::string>& labels) {
+  std::unordered_set<std::string> all(labels.begin(), labels.end());
+  std::unordered_set<std::string> seen;
+  for (std::string& label : labels) {
+    if (seen.insert(label).second) continue;
+    std::string renamed;
+    for (int c = 1;; ++c) {
+      renamed = fmt::format("{}_{}", c, label);
+      if (!all.contains(renamed)) break;
+    }
+    all.insert(renamed);
+    seen.insert(renamed);
+    label = std::move(renamed);
+  }
+}
+
+void check_unique(const std::vector<std::string>& labels, const std::string& file,
+                  std::size_t line) {
+  std::unordered_map<std::string_view, std::size_t> first;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const auto [it, inserted] = first.emplace(labels[i], i);
+    if (!inserted)
+      throw_input_error(file, line_at(line),
+                        fmt::format("duplicate column label '{}' (columns {} and {}); labels must "
+                                    "be unique",
+                                    labels[i], it->second + 1, i + 1));
+  }
+}
+
+[[noreturn]] void throw_not_a_number(const std::string& file, std::size_t line,
+                                     std::string_view label, std::string_view token) {
+  throw_input_error(file, line_at(line),
+                    fmt::format("expected a number in column '{}', found '{}'", label, token));
+}
+
+// Legacy rows: whitespace-separated numbers; a row may continue on the next line (OpenSim reads
+// a number stream) but a new row must start on a new line, so a miscounted row is reported where
+// it happens instead of shifting every later value. Stops after `max_rows` rows (spec: exactly
+// nRows rows are read).
+void read_legacy_rows(LineCursor& cur, const std::vector<std::string>& labels, long long max_rows,
+                      const std::string& file, std::vector<double>& time,
+                      std::vector<double>& values) {
+  const std::size_t ncols = labels.size();
+  std::size_t filled = 0, row_start = 0;
+  std::string_view line;
+  // `filled != 0`: the row in progress is already counted in time.size() but must be finished.
+  while ((filled != 0 || max_rows < 0 || static_cast<long long>(time.size()) < max_rows) &&
+         cur.next(line)) {
+    const std::size_t n = cur.line_number();
+    if (filled == 0) row_start = n;
+    const std::size_t filled_before = filled;
+    for_each_token(line, [&](std::string_view token) {
+      if (filled == ncols) {
+        const std::size_t found = filled_before + count_tokens(line);
+        if (row_start == n)
+          throw_input_error(file, line_at(n),
+                            fmt::format("expected {} values per row (time + {} columns), found {}",
+                                        ncols, ncols - 1, found));
+        throw_input_error(file, line_at(n),
+                          fmt::format("the row starting on line {} has {} values; expected {} "
+                                      "(time + {} columns)",
+                                      row_start, found, ncols, ncols - 1));
+      }
+      double v = 0;
+      if (!parse_double(token, v)) throw_not_a_number(file, n, labels[filled], token);
+      (filled == 0 ? time : values).push_back(v);
+      ++filled;
+    });
+    if (filled == ncols) filled = 0;
+  }
+  if (filled != 0)
+    throw_input_error(file, line_at(row_start),
+                      fmt::format("the file ends inside this row: found {} of {} values (time + {} "
+                                  "columns)",
+                                  filled, ncols, ncols - 1));
+}
+
+// Table-dialect rows: one row per line until the end or the first empty line. Composite elements
+// ("~[1,2,3]") are split into `width` numbers.
+void read_table_rows(LineCursor& cur, const std::vector<std::string>& labels, int width,
+                     const std::string& file, std::vector<double>& time,
+                     std::vector<double>& values) {
+  const std::size_t nelements = (labels.size() - 1) / static_cast<std::size_t>(width) + 1;
+  std::string_view line;
+  while (cur.next(line) && !trim(line).empty()) {
+    const std::size_t n = cur.line_number();
+    std::size_t field = 0;
+    for_each_token(line, [&](std::string_view token) {
+      if (field >= nelements) return;  // counted below for the message
+      if (field == 0 || width == 1) {
+        double v = 0;
+        if (!parse_double(token, v)) throw_not_a_number(file, n, labels[field], token);
+        (field == 0 ? time : values).push_back(v);
+      } else {
+        const std::size_t first_column = 1 + (field - 1) * static_cast<std::size_t>(width);
+        int parts = 0;
+        std::size_t pos = token.find_first_not_of("~[],");
+        while (pos != std::string_view::npos) {
+          const std::size_t end = std::min(token.find_first_of("~[],", pos), token.size());
+          double v = 0;
+          if (parts == width || !parse_double(token.substr(pos, end - pos), v))
+            throw_not_a_number(file, n, labels[first_column], token);
+          values.push_back(v);
+          ++parts;
+          pos = token.find_first_not_of("~[],", end);
+        }
+        if (parts != width) throw_not_a_number(file, n, labels[first_column], token);
+      }
+      ++field;
+    });
+    const std::size_t found = count_tokens(line);
+    if (found != nelements)
+      throw_input_error(file, line_at(n),
+                        fmt::format("expected {} values per row (time + {} columns), found {}",
+                                    nelements, nelements - 1, found));
+  }
+}
+
+std::string gzip(std::string_view text, const std::filesystem::path& path) {
+  z_stream zs{};
+  // windowBits 15 + 16 selects the gzip wrapper (what gzopen/gunzip expect).
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw_input_error(path.string(), "", "cannot initialise gzip compression");
+  std::string out(deflateBound(&zs, static_cast<uLong>(text.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = static_cast<uInt>(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw_input_error(path.string(), "", "gzip compression failed");
+  return out;
+}
+
+}  // namespace
+
+// ---- Text helpers ------------------------------------------------------------------------------
+
+std::string_view trim(std::string_view s) {
+  const std::size_t begin = s.find_first_not_of(kBlank);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kBlank) - begin + 1);
+}
+
+LineCursor::LineCursor(std::string_view text) : rest_(text) {
+  if (rest_.starts_with("\xEF\xBB\xBF")) rest_.remove_prefix(3);
+}
+
+bool LineCursor::next(std::string_view& line) {
+  if (rest_.empty()) return false;
+  std::size_t end = 0;
+  while (end < rest_.size() && rest_[end] != '\n' && rest_[end] != '\r') ++end;
+  line = rest_.substr(0, end);
+  std::size_t skip = end;
+  if (skip < rest_.size()) skip += rest_.compare(skip, 2, "\r\n") == 0 ? 2 : 1;
+  rest_.remove_prefix(skip);
+  ++line_;
+  return true;
+}
+
+bool parse_double(std::string_view s, double& out) {
+  if (s.starts_with('+')) s.remove_prefix(1);  // from_chars rejects it, strtod does not
+  if (s.empty()) return false;
+  const char* end = s.data() + s.size();
+  const auto [ptr, ec] = std::from_chars(s.data(), end, out);
+  if (ec == std::errc() && ptr == end) return true;
+  if (ec != std::errc::result_out_of_range || ptr != end || s.size() >= 64) return false;
+  // Out of range: over/underflow; follow strtod (±HUGE_VAL or a denormal/zero) like OpenSim does.
+  char buffer[64];
+  std::memcpy(buffer, s.data(), s.size());
+  buffer[s.size()] = '\0';
+  out = std::strtod(buffer, nullptr);
+  return true;
+}
+
+std::string read_text_file(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw_input_error(file, "", "file not found");
+  if (std::filesystem::is_directory(path, ec))
+    throw_input_error(file, "", "is a directory, expected a file");
+  std::string text;
+  if (is_gz(path)) {
+    gzFile gz = gzopen(file.c_str(), "rb");
+    if (gz == nullptr) throw_input_error(file, "", "cannot open file");
+    char buffer[1 << 16];
+    int n = 0;
+    while ((n = gzread(gz, buffer, sizeof buffer)) > 0)
+      text.append(buffer, static_cast<std::size_t>(n));
+    if (n < 0) {
+      int err = 0;
+      const std::string message = gzerror(gz, &err);
+      gzclose(gz);
+      throw_input_error(file, "", "cannot decompress gzip data (" + message + ")");
+    }
+    gzclose(gz);
+    return text;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw_input_error(file, "", "cannot open file");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec) text.reserve(size);  // the real size on disk, not a number from inside the file
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) throw_input_error(file, "", "read error");
+  return text;
+}
+
+// ---- Table -------------------------------------------------------------------------------------
+
+int Table::find_column(std::string_view label) const {
+  const auto find = [this](std::string_view s) {
+    const auto it = std::find(labels.begin(), labels.end(), s);
+    return it == labels.end() ? -1 : static_cast<int>(it - labels.begin());
+  };
+  if (const int i = find(label); i >= 0) return i;
+  // 4.x state paths differ in their leading part; drop path elements one at a time. The last
+  // iteration tries the last path element alone.
+  std::string_view shorter = label;
+  for (std::size_t slash = shorter.find('/'); slash != std::string_view::npos;
+       slash = shorter.find('/')) {
+    shorter.remove_prefix(slash + 1);
+    if (const int i = find(shorter); i >= 0) return i;
+  }
+  // Pre-4.0 names for state variables.
+  const std::size_t back = label.rfind('/');
+  if (back == std::string_view::npos) return -1;
+  const std::string_view prefix = label.substr(0, back), last = label.substr(back + 1);
+  const std::string parent(prefix.substr(prefix.rfind('/') + 1));  // npos + 1 == 0
+  if (last == "value") return find(parent);
+  if (last == "speed") return find(parent + "_u");
+  return find(parent + "." + std::string(last));  // <muscle>/activation -> <muscle>.activation
+}
+
+Table read_storage(const std::filesystem::path& path) { return read_storage(path, {}); }
+
+Table read_storage(const std::filesystem::path& path, const StorageReadOptions& options) {
+  const std::string file = path.string();
+  const std::string text = read_text_file(path);
+  LineCursor cur(text);
+  Header h = parse_header(cur, path, file);
+  Table& t = h.table;
+  const bool table_dialect = t.version >= 2;
+
+  // Column labels: the first non-blank line after endheader.
+  std::string_view line;
+  while (cur.next(line) && trim(line).empty()) {
+  }
+  if (trim(line).empty())
+    throw_input_error(file, "", "the file ends after 'endheader'; expected the column labels line");
+  const std::size_t labels_line = cur.line_number();
+  std::vector<std::string> labels;
+  for_each_token(line, [&](std::string_view token) { labels.emplace_back(token); });
+  if (h.columns >= 0 && static_cast<std::size_t>(h.columns) != labels.size())
+    throw_input_error(file, line_at(labels_line),
+                      fmt::format("header says nColumns={} (including time) but this label line "
+                                  "has {} labels",
+                                  h.columns, labels.size()));
+  const bool time_first =
+      table_dialect ? labels[0] == "time" : iequals(labels[0], "time") || labels[0] == "range";
+  if (!time_first)
+    throw_input_error(
+        file, line_at(labels_line),
+        fmt::format("expected the first column label to be 'time', found '{}'", labels[0]));
+
+  ElementType element;
+  if (table_dialect) {
+    element = element_type(h.data_type, file, h.data_type_line);
+    if (element.width > 1) {
+      std::vector<std::string> flat{labels[0]};
+      for (std::size_t i = 1; i < labels.size(); ++i)
+        for (const std::string& suffix : element.suffixes) flat.push_back(labels[i] + suffix);
+      labels = std::move(flat);
+    }
+  }
+  if (options.make_labels_unique)
+    make_unique(labels);
+  else
+    check_unique(labels, file, labels_line);
+
+  std::vector<double> values;  // row-major; grows with the data, never sized from the header
+  if (table_dialect)
+    read_table_rows(cur, labels, element.width, file, t.time, values);
+  else
+    read_legacy_rows(cur, labels, h.rows, file, t.time, values);
+
+  const auto nrows = static_cast<long long>(t.time.size());
+  if (h.rows > nrows && !options.allow_fewer_rows)
+    throw_input_error(file, "", fmt::format("header says {} rows, found {}", h.rows, nrows));
+
+  t.labels.assign(labels.begin() + 1, labels.end());
+  const auto ncols = static_cast<Eigen::Index>(t.labels.size());
+  t.data = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      values.data(), static_cast<Eigen::Index>(nrows), ncols);
+  return std::move(h.table);
+}
+
+// ---- Writing -----------------------------------------------------------------------------------
+
+std::string format_storage(const Table& t, int precision) {
+  if (precision < 0 || precision > 40) throw std::invalid_argument("format_storage: bad precision");
+  if (t.data.rows() != static_cast<Eigen::Index>(t.time.size()) ||
+      t.data.cols() != static_cast<Eigen::Index>(t.labels.size()))
+    throw std::invalid_argument("format_storage: data is not time.size() x labels.size()");
+  const auto has_newline = [](std::string_view s) { return s.find_first_of("\r\n") != s.npos; };
+  if (has_newline(t.name)) throw std::invalid_argument("format_storage: name with a line break");
+  for (const auto& [key, value] : t.metadata) {
+    const std::string_view text = key.empty() ? std::string_view(value) : std::string_view(key);
+    const std::string_view first_word = text.substr(0, text.find_first_of(" \t="));
+    if (is_reserved_key(first_word) || has_newline(key) || has_newline(value))
+      throw std::invalid_argument(
+          fmt::format("format_storage: metadata '{}' would be read back as a header key", text));
+  }
+  for (const std::string& label : t.labels)
+    if (label.empty() || label.find_first_of(kBlank) != std::string::npos)
+      throw std::invalid_argument(fmt::format("format_storage: bad column label '{}'", label));
+
+  std::string out;
+  out.reserve(static_cast<std::size_t>((t.data.size() + t.data.rows()) * (9 + precision)) + 256);
+  fmt::format_to(std::back_inserter(out), "{}\nversion=1\nnRows={}\nnColumns={}\ninDegrees={}\n",
+                 t.name, t.time.size(), t.labels.size() + 1, t.in_degrees ? "yes" : "no");
+  for (const auto& [key, value] : t.metadata) {
+    if (key.empty())
+      fmt::format_to(std::back_inserter(out), "{}\n", value);
+    else
+      fmt::format_to(std::back_inserter(out), "{}={}\n", key, value);
+  }
+  out += "endheader\ntime";
+  for (const std::string& label : t.labels) (out += '\t') += label;
+  out += '\n';
+
+  // printf("%{8+p}.{p}f"); fmt's fixed format rounds exactly like glibc's printf.
+  const int width = 8 + precision;
+  const auto put = [&](double v) {
+    if (std::isnan(v))
+      fmt::format_to(std::back_inserter(out), "{:>{}}", "NaN", width);
+    else if (std::isinf(v))
+      fmt::format_to(std::back_inserter(out), "{:>{}}", v > 0 ? "Inf" : "-Inf", width);
+    else
+      fmt::format_to(std::back_inserter(out), "{:{}.{}f}", v, width, precision);
+  };
+  for (std::size_t i = 0; i < t.time.size(); ++i) {
+    put(t.time[i]);
+    for (Eigen::Index j = 0; j < t.data.cols(); ++j) {
+      out += '\t';
+      put(t.data(static_cast<Eigen::Index>(i), j));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+void write_storage(const std::filesystem::path& path, const Table& t, int precision) {
+  const std::string text = format_storage(t, precision);
+  write_file_atomically(path, is_gz(path) ? gzip(text, path) : text);
+}
+
+}  // namespace weaklink::io
