@@ -11,6 +11,7 @@
 #include "io/xml_document.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "model/data.hpp"
+#include "muscles/muscle_force.hpp"
 #include "muscles/path_geometry.hpp"
 #include "tools/coordinate_states.hpp"
 
@@ -66,6 +67,12 @@ struct Recorder {
   }
 };
 
+// MuscleAnalysis output files besides Length, MomentArm_* and Moment_* (OpenSim's names).
+const char* const kFiberOutputs[] = {"FiberLength", "NormalizedFiberLength", "TendonLength", "PennationAngle",
+                                     "FiberVelocity", "NormFiberVelocity", "ActiveFiberForce", "PassiveFiberForce",
+                                     "FiberForce", "ActiveFiberForceAlongTendon", "PassiveFiberForceAlongTendon",
+                                     "TendonForce"};
+
 const char* kUnitsNote =
     "Units are S.I. units (second, meters, Newtons, ...)\n"
     "If the header above contains a line with 'inDegrees', this indicates whether rotational values are in degrees (yes) or radians (no).";
@@ -99,6 +106,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   const fs::path results_dir = opt.results_override.empty() ? resolve(dir, doc.text(tool, "results_directory", "."))
                                                            : opt.results_override;
   const int precision = static_cast<int>(doc.number(tool, "output_precision", 8));
+  const bool equilibrium = doc.boolean(tool, "solve_for_equilibrium_for_auxiliary_states", false);
   const double t0 = doc.number(tool, "initial_time", -INFINITY);
   const double t1 = doc.number(tool, "final_time", INFINITY);
   if (precision < 1 || precision > 20) doc.fail(tool.child("output_precision"), "expected an integer from 1 to 20");
@@ -144,6 +152,8 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   if (i1 < i0) throw_input_error(setup_path.string(), "", "no rows of the coordinates file fall in [initial_time, final_time]");
 
   Data data(model);
+  Eigen::VectorXd speeds(model.muscles.size());
+  int unconverged = 0;
   const int nb = static_cast<int>(model.bodies.size());
   const int nq = model.nq();
   const int nm = static_cast<int>(model.muscles.size());
@@ -183,6 +193,14 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
           "This analysis gathers basic information about muscles during a simulation (e.g., forces, tendon lengths, moment arms, etc).\n") + kUnitsNote;
       recs.emplace_back("Length", labels, false, desc);
       for (int c : arm_coords) recs.emplace_back("MomentArm_" + model.coordinates[c].name, labels, false, desc);
+      // Fibre and tendon states need an equilibrium (as OpenSim: at each muscle's default
+      // activation); without solve_for_equilibrium OpenSim reports stale defaults, so we skip them.
+      if (equilibrium) {
+        for (const char* n : kFiberOutputs) recs.emplace_back(n, labels, false, desc);
+        for (int c : arm_coords) recs.emplace_back("Moment_" + model.coordinates[c].name, labels, false, desc);
+      } else {
+        report.warnings.push_back("MuscleAnalysis: fibre and tendon outputs need solve_for_equilibrium_for_auxiliary_states=true; only lengths and moment arms written");
+      }
     }
 
     for (int i = i0; i <= i1; ++i) {
@@ -226,6 +244,31 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
           for (int m : selected) arm.push_back(data.moment_arm(m, arm_coords[k]));
           recs[k + 1].add(t, std::move(arm));
         }
+        if (equilibrium) {
+          calc_path_speeds(model, data, qd, speeds);
+          const std::size_t base = 1 + arm_coords.size();
+          std::vector<std::vector<double>> fiber(std::size(kFiberOutputs));
+          std::vector<double> tendon_force;
+          for (int m : selected) {
+            const MuscleParams& mp = model.muscles[m].params;
+            const FiberState f = initial_fiber_equilibrium(mp, data.muscle_length[m], speeds[m], mp.default_activation);
+            if (!f.converged) ++unconverged;
+            const double c = std::cos(f.pennation_angle);
+            const double values[] = {f.fiber_length, f.normalized_fiber_length, f.tendon_length, f.pennation_angle,
+                                     f.fiber_velocity, f.normalized_fiber_velocity, f.active_fiber_force,
+                                     f.passive_fiber_force, f.fiber_force, f.active_fiber_force * c,
+                                     f.passive_fiber_force * c, f.tendon_force};
+            for (std::size_t k = 0; k < std::size(kFiberOutputs); ++k) fiber[k].push_back(values[k]);
+            tendon_force.push_back(f.tendon_force);
+          }
+          for (std::size_t k = 0; k < fiber.size(); ++k) recs[base + k].add(t, std::move(fiber[k]));
+          for (std::size_t k = 0; k < arm_coords.size(); ++k) {
+            std::vector<double> moment;
+            for (std::size_t j = 0; j < selected.size(); ++j)
+              moment.push_back(data.moment_arm(selected[j], arm_coords[k]) * tendon_force[j]);
+            recs[base + fiber.size() + k].add(t, std::move(moment));
+          }
+        }
       }
       ++report.frames;
     }
@@ -240,6 +283,8 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       report.written.push_back(out);
     }
   }
+  if (unconverged > 0)
+    report.warnings.push_back(fmt::format("MuscleAnalysis: fibre equilibrium did not converge for {} muscle-frames (values reported as found)", unconverged));
   return report;
 }
 
