@@ -6,6 +6,7 @@
 # or timeout. Crash inputs are kept in build-fuzz/artifacts/, logs in build-fuzz/logs/.
 #
 # Usage: bash scripts/fuzz.sh [SECONDS]
+#        FUZZ_ARGS="-use_value_profile=1" bash scripts/fuzz.sh 600   # extra libFuzzer flags
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,6 +59,7 @@ add_loads_seed() {  # add_loads_seed FILE.xml
   small_enough "$xml" || return 0
   name=$(tr -d '\r' <"$xml" | tr '\n' ' ' | sed -n 's:.*<datafile>[[:space:]]*\([^<]*[^<[:space:]]\)[[:space:]]*</datafile>.*:\1:p')
   data="$(dirname "$xml")/$name"
+  if [ ! -f "$data" ] && [ -f "$data.gz" ]; then data="$data.gz"; fi
   tmp=$(mktemp)
   cat "$xml" >"$tmp"
   if [ -n "$name" ] && [ -f "$data" ] && small_enough "$data"; then
@@ -126,7 +128,7 @@ for t in "${TARGETS[@]}"; do
   # New interesting inputs are added to the corpus folder, so later runs start further on.
   "$BUILD/fuzz/$t" "$CORPUS/$t" -max_total_time="$SECONDS_PER_TARGET" -max_len="$MAX_SEED_BYTES" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$BUILD/artifacts/$t-" >"$log" 2>&1 || rc=$?
+    -artifact_prefix="$BUILD/artifacts/$t-" ${FUZZ_ARGS:-} >"$log" 2>&1 || rc=$?
   runs=$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p' "$log" | tail -n 1)
   if [ "$rc" -eq 0 ] && [ -n "$runs" ]; then
     STATUS[$t]=ok

@@ -78,7 +78,6 @@ Stats check_model(const std::string& file, int poses, double tol) {
             st.worst_wrapped = d;
             st.where_wrapped = model.muscles[m].name + " about " + model.coordinates[c].name;
           }
-          continue;
         }
         if (d > st.worst) {
           st.worst = d;

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "io/storage.hpp"
@@ -19,8 +21,10 @@ namespace {
 // scratch folder holding links to the setup and its inputs, as a user would.
 fs::path scratch_run(const std::string& setup_rel) {
   const fs::path ref = test::reference_dir();
-  const fs::path dir = fs::temp_directory_path() / ("weaklink_parity_" + fs::path(setup_rel).stem().string() + "_" +
-                                                    std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  // One folder per test and process: ctest runs tests in parallel processes.
+  const fs::path dir = fs::temp_directory_path() /
+                       ("weaklink_parity_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+                        "_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   fs::create_symlink(ref / setup_rel, dir / fs::path(setup_rel).filename());
