@@ -21,6 +21,7 @@ TARGETS=(fuzz_osim fuzz_storage fuzz_trc fuzz_external_loads fuzz_setup)
 REFERENCE=../shared/opensim-reference
 MAX_SEED_BYTES=1048576  # also the -max_len of the runs
 SEPARATOR=$'\n@@weaklink-fuzz-datafile@@\n'  # see fuzz/fuzz_external_loads.cpp
+REGRESSIONS=tests/data/fuzz_regressions  # <target>_<name>.<ext>: inputs that once failed
 
 echo "== configure and build $BUILD (clang, libFuzzer + ASan + UBSan)"
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DWEAKLINK_FUZZ=ON -DWEAKLINK_BUILD_TESTS=OFF \
@@ -92,7 +93,7 @@ seed_from() {  # seed_from DIR...: every file below DIR goes to the targets that
         if grep -q '<ExternalLoads' "$f"; then add_loads_seed "$f"; fi
         ;;
     esac
-  done < <(find "$@" -type f -print0 | sort -z)
+  done < <(find "$@" -path "$REGRESSIONS" -prune -o -type f -print0 | sort -z)
 }
 
 echo "== seed corpora in $CORPUS"
@@ -112,23 +113,72 @@ for t in "${TARGETS[@]}"; do
   printf '   %-22s %4d seeds\n' "$t" "$(find "$CORPUS/$t" -type f | wc -l)"
 done
 
-# ---- runs ------------------------------------------------------------------------------------------
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 if command -v llvm-symbolizer >/dev/null; then
   export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer)}"
 fi
-
-declare -A RUNS STATUS
 failed=0
+replayed=0 still_failing=0
+
+# run_target LOG PROGRAM ARGS...: runs a fuzz target, then removes the temporary files it made in
+# /tmp (named after its pid; a target that dies on a finding cannot remove them itself).
+run_target() {
+  local log=$1 pid rc=0
+  shift
+  "$@" >"$log" 2>&1 &
+  pid=$!
+  wait "$pid" || rc=$?
+  rm -rf /tmp/weaklink-fuzz-"$pid"-*
+  return "$rc"
+}
+
+# ---- regressions ---------------------------------------------------------------------------------
+# Every saved reproducer is replayed by its target (the file name starts with it), each from its own
+# folder so that libFuzzer applies -timeout as in a fuzzing run. They are not fuzzing seeds: an open
+# bug would stop the target at start-up. A reproducer that still fails makes the script fail.
+if [ -d "$REGRESSIONS" ]; then
+  echo "== replay $REGRESSIONS"
+  rm -rf "$BUILD/replay"
+  while IFS= read -r -d '' f; do
+    base=$(basename "$f")
+    target=""
+    for t in "${TARGETS[@]}"; do [[ "$base" == "$t"_* ]] && target=$t; done
+    if [ -z "$target" ]; then
+      echo "   $base: no target of that name; expected <target>_<name>.<ext>" >&2
+      failed=1
+      continue
+    fi
+    mkdir -p "$BUILD/replay/$base"
+    cp "$f" "$BUILD/replay/$base/"
+    rc=0
+    replayed=$((replayed + 1))
+    run_target "$BUILD/logs/replay-$base.log" "$BUILD/fuzz/$target" "$BUILD/replay/$base" -runs=0 \
+      -max_len="$MAX_SEED_BYTES" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$BUILD/artifacts/replay-$base-" || rc=$?
+    if [ "$rc" -eq 0 ]; then
+      echo "   $base: passes"
+    else
+      failed=1
+      still_failing=$((still_failing + 1))
+      echo "   $base: STILL FAILS (exit $rc, log: $BUILD/logs/replay-$base.log)"
+      grep -E '^==[0-9]+==ERROR|FINDING|runtime error|SUMMARY|ALARM' "$BUILD/logs/replay-$base.log" \
+        | head -n 3 | sed 's/^/      /' || true
+    fi
+  done < <(find "$REGRESSIONS" -type f ! -name '*.md' -print0 | sort -z)
+fi
+
+# ---- runs ------------------------------------------------------------------------------------------
+declare -A RUNS STATUS
 for t in "${TARGETS[@]}"; do
   echo "== $t: ${SECONDS_PER_TARGET}s"
   log="$BUILD/logs/$t.log"
   rc=0
   # New interesting inputs are added to the corpus folder, so later runs start further on.
-  "$BUILD/fuzz/$t" "$CORPUS/$t" -max_total_time="$SECONDS_PER_TARGET" -max_len="$MAX_SEED_BYTES" \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$BUILD/artifacts/$t-" ${FUZZ_ARGS:-} >"$log" 2>&1 || rc=$?
+  # shellcheck disable=SC2086  # FUZZ_ARGS: several flags
+  run_target "$log" "$BUILD/fuzz/$t" "$CORPUS/$t" -max_total_time="$SECONDS_PER_TARGET" \
+    -max_len="$MAX_SEED_BYTES" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$BUILD/artifacts/$t-" ${FUZZ_ARGS:-} || rc=$?
   runs=$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p' "$log" | tail -n 1)
   if [ "$rc" -eq 0 ] && [ -n "$runs" ]; then
     STATUS[$t]=ok
@@ -136,6 +186,7 @@ for t in "${TARGETS[@]}"; do
     failed=1
     STATUS[$t]="FAILED (exit $rc)"
     runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -n 1)
+    [ -n "$runs" ] || runs=$(sed -n 's/^#\([0-9][0-9]*\)[[:space:]].*/\1/p' "$log" | tail -n 1)
     # The report and where the input went.
     grep -E '^==[0-9]+==ERROR|FINDING|SUMMARY|Test unit written|ALARM|out-of-memory|deadly signal' "$log" \
       | head -n 12 | sed 's/^/   /' || true
@@ -147,7 +198,9 @@ done
 echo "== summary (${SECONDS_PER_TARGET}s per target)"
 printf '   %-22s %12s  %s\n' target executions result
 for t in "${TARGETS[@]}"; do printf '   %-22s %12s  %s\n' "$t" "${RUNS[$t]}" "${STATUS[$t]}"; done
+echo "   saved reproducers: $replayed replayed, $still_failing still failing"
 if [ "$failed" -ne 0 ]; then
-  echo "fuzzing found problems; crash inputs are in $BUILD/artifacts/ (reproduce: $BUILD/fuzz/<target> <file>)" >&2
+  echo "fuzzing found problems (or a saved reproducer still fails); crash inputs are in" \
+    "$BUILD/artifacts/ (reproduce: $BUILD/fuzz/<target> <file>)" >&2
   exit 1
 fi

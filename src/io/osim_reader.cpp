@@ -1,5 +1,6 @@
 #include "io/osim_reader.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <set>
@@ -395,8 +396,15 @@ class OsimReader {
       s.method = doc_.text(w, "method", "hybrid");
       const auto r = doc_.numbers(w, "range");
       if (r.size() == 2) {
+        // 1-based point indices (values < 1 mean "from the first"/"to the last"); anything that
+        // is not a modest whole number is an error, not a cast (UB for NaN or 1e10).
+        for (double v : r)
+          if (!(std::abs(v) <= 1e6) || v != std::floor(v))
+            doc_.fail(w, "<range> must be two whole numbers (1-based path point indices, or -1)");
         s.range_begin = static_cast<int>(r[0]);
         s.range_end = static_cast<int>(r[1]);
+      } else if (!r.empty()) {
+        doc_.fail(w, "<range> must be two whole numbers");
       }
       if (s.wrap_object.empty()) doc_.fail(w, "expected <wrap_object>");
       g.wraps.push_back(s);

@@ -191,10 +191,13 @@ Header parse_header(LineCursor& cur, const std::filesystem::path& path, const st
 void make_unique(std::vector<std::string>& labels) {
   std::unordered_set<std::string> all(labels.begin(), labels.end());
   std::unordered_set<std::string> seen;
+  // Per label, the next prefix to try: the n-th repeat starts where the previous one stopped, so
+  // n copies cost O(n), not O(n²) (a fuzzer found 10,000 copies took 9 s).
+  std::unordered_map<std::string, int> next_prefix;
   for (std::string& label : labels) {
     if (seen.insert(label).second) continue;
     std::string renamed;
-    for (int c = 1;; ++c) {
+    for (int& c = next_prefix.try_emplace(label, 1).first->second;; ++c) {
       renamed = fmt::format("{}_{}", c, label);
       if (!all.contains(renamed)) break;
     }

@@ -18,18 +18,26 @@ constexpr std::uintmax_t kMaxXmlBytes = 256u << 20;
 // pugixml recurses over nesting; a hostile file nested this deep is rejected before parsing.
 constexpr int kMaxXmlDepth = 256;
 
-int max_tag_depth(const std::string& text) {
-  int depth = 0, max_depth = 0;
-  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] != '<') continue;
-    const char c = text[i + 1];
-    if (c == '/') --depth;
-    else if (c != '!' && c != '?') {
-      const std::size_t close = text.find('>', i);
-      if (close != std::string::npos && text[close - 1] != '/') max_depth = std::max(max_depth, ++depth);
+// Depth of the parsed tree, walked without recursion (pugixml's parser itself is iterative).
+// Checked before any recursive reader (functions nest) sees the document.
+bool deeper_than(const pugi::xml_node& root, int limit) {
+  pugi::xml_node n = root.first_child();
+  int depth = 1;
+  while (n) {
+    if (depth > limit) return true;
+    if (n.first_child()) {
+      n = n.first_child();
+      ++depth;
+      continue;
     }
+    while (n && !n.next_sibling()) {
+      n = n.parent();
+      --depth;
+      if (n == root) return false;
+    }
+    if (n) n = n.next_sibling();
   }
-  return max_depth;
+  return false;
 }
 }  // namespace
 
@@ -85,8 +93,6 @@ void XmlDocument::parse() {
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
-  if (max_tag_depth(text_) > kMaxXmlDepth)
-    throw_input_error(name_, "", "XML nesting deeper than 256 levels; not an OpenSim document");
   // No DTD/entity expansion: pugixml never expands external or custom entities (no bombs).
   const auto result = doc_.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!result) {
@@ -95,6 +101,8 @@ void XmlDocument::parse() {
     throw_input_error(name_, "line " + std::to_string(it - line_starts_.begin()),
                       std::string("malformed XML (") + result.description() + ")");
   }
+  if (deeper_than(doc_, kMaxXmlDepth))
+    throw_input_error(name_, "", "XML nesting deeper than 256 levels; not an OpenSim document");
 }
 
 int XmlDocument::line_of(const pugi::xml_node& node) const {
