@@ -32,6 +32,42 @@ inline Mat3 rotation_about(const Vec3& unit_axis, double angle) {
   return Eigen::AngleAxisd(angle, unit_axis).toRotationMatrix();
 }
 
+// Rot(unit_axis, angle) in closed form (Rodrigues, as Eigen::AngleAxis) from s = sin, c = cos.
+inline Mat3 rotation_about_sc(const Vec3& a, double s, double c) {
+  const Vec3 sa = s * a, ca = (1.0 - c) * a;
+  Mat3 R;
+  R(0, 0) = ca.x() * a.x() + c;
+  R(1, 1) = ca.y() * a.y() + c;
+  R(2, 2) = ca.z() * a.z() + c;
+  R(0, 1) = ca.x() * a.y() - sa.z();
+  R(1, 0) = ca.x() * a.y() + sa.z();
+  R(0, 2) = ca.x() * a.z() + sa.y();
+  R(2, 0) = ca.x() * a.z() - sa.y();
+  R(1, 2) = ca.y() * a.z() - sa.x();
+  R(2, 1) = ca.y() * a.z() + sa.x();
+  return R;
+}
+
+// Rot(e_i, angle) about coordinate axis i (0, 1, 2), from s = sin, c = cos.
+inline Mat3 rotation_about_unit(int i, double s, double c) {
+  const int j = i == 2 ? 0 : i + 1, k = i == 0 ? 2 : i - 1;
+  Mat3 R = Mat3::Zero();
+  R(i, i) = 1.0;
+  R(j, j) = c;
+  R(k, k) = c;
+  R(j, k) = -s;
+  R(k, j) = s;
+  return R;
+}
+
+// R ← R · Rot(e_i, angle): only columns j = i+1 and k = i+2 (mod 3) change.
+inline void post_rotate_unit(Mat3& R, int i, double s, double c) {
+  const int j = i == 2 ? 0 : i + 1, k = i == 0 ? 2 : i - 1;
+  const Vec3 cj = R.col(j), ck = R.col(k);
+  R.col(j) = c * cj + s * ck;
+  R.col(k) = c * ck - s * cj;
+}
+
 // Body-fixed X-Y-Z Euler angles (OpenSim's `orientation`, `xyz_body_rotation`): R = Rx*Ry*Rz.
 inline Mat3 rotation_body_xyz(const Vec3& angles) {
   return (Eigen::AngleAxisd(angles.x(), Vec3::UnitX()) * Eigen::AngleAxisd(angles.y(), Vec3::UnitY()) *

@@ -1,43 +1,95 @@
 #include "kinematics/forward_kinematics.hpp"
 
+#include <cmath>
+
 namespace weaklink {
 
-void calc_joint_motion(const Joint& j, const Eigen::Ref<const Eigen::VectorXd>& q, JointMotion& out) {
-  // R_FM = Rot(a0,s0)·Rot(a1,s1)·Rot(a2,s2) (body-fixed sequence); p_FM = Σ s_k t_k in F (§2.4).
-  Mat3 R = Mat3::Identity();
-  Vec3 p = Vec3::Zero();
+namespace {
+
+// R_FM = Rot(a0,s0)·Rot(a1,s1)·Rot(a2,s2) (body-fixed sequence); p_FM = Σ s_k t_k in F (§2.4), with
+// w, v indexed by coordinate - first_coordinate. Axes whose value is constant zero are skipped and
+// constant rotations come precomputed (compile_model); rotations about x, y or z touch two columns.
+inline void joint_motion(const Joint& j, const Eigen::Ref<const Eigen::VectorXd>& q, Mat3& R, Vec3& p,
+                         std::array<Vec3, 6>& w, std::array<Vec3, 6>& v) {
   for (int i = 0; i < j.num_coordinates; ++i) {
-    out.w[i].setZero();
-    out.v[i].setZero();
+    w[i].setZero();
+    v[i].setZero();
   }
-  for (int k = 0; k < 6; ++k) {
+  bool identity = true;  // R is still the identity
+  for (int k = 0; k < 3; ++k) {
     const JointAxis& ax = j.axes[k];
-    const FunctionValue s = ax.coordinate >= 0 ? ax.function.eval(q[ax.coordinate]) : ax.function.eval(0.0);
-    if (k < 3) {
-      const Vec3 axis_F = R * ax.axis;  // axis as carried by the preceding rotations
-      if (ax.coordinate >= 0) out.w[ax.coordinate - j.first_coordinate] += s.df * axis_F;
-      if (s.f != 0.0) R = R * rotation_about(ax.axis, s.f);
-    } else {
-      p += s.f * ax.axis;
-      if (ax.coordinate >= 0) out.v[ax.coordinate - j.first_coordinate] += s.df * ax.axis;
+    if (ax.coordinate < 0) {
+      if (ax.constant_value == 0.0) continue;
+      if (identity) R = ax.R_constant;
+      else R = R * ax.R_constant;
+      identity = false;
+      continue;
     }
+    const FunctionValue s = ax.function.eval(q[ax.coordinate]);
+    Vec3& wi = w[ax.coordinate - j.first_coordinate];
+    if (identity) wi += s.df * ax.axis;  // axis as carried by the preceding rotations
+    else if (ax.unit >= 0) wi += s.df * R.col(ax.unit);
+    else wi += s.df * (R * ax.axis);
+    if (s.f == 0.0) continue;
+    const double sn = std::sin(s.f), cs = std::cos(s.f);
+    if (ax.unit >= 0) {
+      if (identity) R = rotation_about_unit(ax.unit, sn, cs);
+      else post_rotate_unit(R, ax.unit, sn, cs);
+    } else {
+      if (identity) R = rotation_about_sc(ax.axis, sn, cs);
+      else R = R * rotation_about_sc(ax.axis, sn, cs);
+    }
+    identity = false;
   }
-  out.X_FM = Transform{R, p};
+  if (identity) R.setIdentity();
+  p.setZero();
+  for (int k = 3; k < 6; ++k) {
+    const JointAxis& ax = j.axes[k];
+    if (ax.coordinate < 0) {
+      if (ax.constant_value != 0.0) p += ax.constant_value * ax.axis;
+      continue;
+    }
+    const FunctionValue s = ax.function.eval(q[ax.coordinate]);
+    p += s.f * ax.axis;
+    v[ax.coordinate - j.first_coordinate] += s.df * ax.axis;
+  }
+}
+
+}  // namespace
+
+void calc_joint_motion(const Joint& j, const Eigen::Ref<const Eigen::VectorXd>& q, JointMotion& out) {
+  joint_motion(j, q, out.X_FM.R, out.X_FM.p, out.w, out.v);
 }
 
 void calc_forward_kinematics(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q) {
   data.X_GB[kGround] = Transform{};
-  JointMotion jm;
+  Mat3 R_FM;
+  Vec3 p_FM;
+  std::array<Vec3, 6> w, v;
   for (const Joint& j : model.joints) {
-    calc_joint_motion(j, q, jm);
-    const Transform X_GF = data.X_GB[j.parent_body] * j.X_PF;
-    const Transform X_GM = X_GF * jm.X_FM;
-    data.X_GB[j.child_body] = X_GM * j.X_BM.inverse();
+    joint_motion(j, q, R_FM, p_FM, w, v);
+    Transform X_GF;
+    if (j.parent_body == kGround) X_GF = j.X_PF;
+    else if (j.X_PF_identity) X_GF = data.X_GB[j.parent_body];
+    else X_GF = data.X_GB[j.parent_body] * j.X_PF;
+    const Mat3 R_GM = X_GF.R * R_FM;
+    const Vec3 p_GM = X_GF.R * p_FM + X_GF.p;
+    Transform& X_GB = data.X_GB[j.child_body];
+    if (j.X_MB_identity) {
+      X_GB.R = R_GM;
+      X_GB.p = p_GM;
+    } else {
+      X_GB.R = R_GM * j.X_MB.R;
+      X_GB.p = R_GM * j.X_MB.p + p_GM;
+    }
     for (int i = 0; i < j.num_coordinates; ++i) {
       const int c = j.first_coordinate + i;
-      data.axis_w[c] = X_GF.R * jm.w[i];
-      data.axis_v[c] = X_GF.R * jm.v[i];
-      data.axis_o[c] = X_GM.p;
+      const Vec3 aw = X_GF.R * w[i];
+      const Vec3 av = X_GF.R * v[i];
+      data.axis_w[c] = aw;
+      data.axis_v[c] = av;
+      data.axis_o[c] = p_GM;
+      data.axis_v0[c] = av + p_GM.cross(aw);
     }
   }
 }

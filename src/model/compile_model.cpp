@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <Eigen/Eigenvalues>
 
@@ -69,6 +70,8 @@ class Compiler {
     compile_muscles();
     compile_actuators();
     compile_support();
+    precompute_kinematics();
+    precompute_muscle_joints();
     return std::move(m_);
   }
 
@@ -117,21 +120,35 @@ class Compiler {
       fr.owner = p.owner;
       m_.frames.push_back(fr);
     }
+    // Hashed look-ups (first definition wins, as the linear scans did).
+    for (int i = 0; i < first_offset_frame_; ++i) body_frame_by_name_.try_emplace(m_.frames[i].name, i);
+    for (int i = first_offset_frame_; i < static_cast<int>(m_.frames.size()); ++i) {
+      frame_by_owner_.try_emplace(m_.frames[i].owner + '\n' + m_.frames[i].name, i);
+      offset_frame_by_name_.try_emplace(m_.frames[i].name, i);
+    }
     for (std::size_t i = 0; i < pending_.size(); ++i) resolve_pending(static_cast<int>(i));
   }
 
+  // Resolves offset frame i and its unresolved ancestors. Iterative: a hostile file may chain
+  // thousands of frames (a fuzzer found recursion overflowing the stack).
   void resolve_pending(int i) {
-    PendingFrame& p = pending_[i];
-    if (p.state == 2) return;
-    if (p.state == 1) fail(p.spec.origin, "offset frame '" + p.spec.name + "' is its own ancestor (cycle)");
-    p.state = 1;
-    const int parent = find_frame(p.spec.parent, p.owner, p.spec.origin);
-    if (parent >= first_offset_frame_) resolve_pending(parent - first_offset_frame_);
-    Frame& f = m_.frames[first_offset_frame_ + i];
-    const Frame& pf = m_.frames[parent];
-    f.body = pf.body;
-    f.X_BF = pf.X_BF * make_transform(p.spec.translation, p.spec.orientation);
-    p.state = 2;
+    std::vector<std::pair<int, int>> chain;  // (pending index, parent frame index), child first
+    for (int k = i; k >= 0 && pending_[k].state != 2;) {
+      PendingFrame& p = pending_[k];
+      if (p.state == 1) fail(p.spec.origin, "offset frame '" + p.spec.name + "' is its own ancestor (cycle)");
+      p.state = 1;
+      const int parent = find_frame(p.spec.parent, p.owner, p.spec.origin);
+      chain.emplace_back(k, parent);
+      k = parent >= first_offset_frame_ ? parent - first_offset_frame_ : -1;
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const auto [k, parent] = *it;
+      Frame& f = m_.frames[first_offset_frame_ + k];
+      const Frame& pf = m_.frames[parent];
+      f.body = pf.body;
+      f.X_BF = pf.X_BF * make_transform(pending_[k].spec.translation, pending_[k].spec.orientation);
+      pending_[k].state = 2;
+    }
   }
 
   // Socket resolution (opensim-compat §1.3): absolute paths from the model root; bare names in the
@@ -140,14 +157,12 @@ class Compiler {
     const auto parts = split_path(path);
     if (parts.empty()) fail(where, "empty frame reference");
     auto by_owner = [&](const std::string& own, const std::string& name) {
-      for (int i = first_offset_frame_; i < static_cast<int>(m_.frames.size()); ++i)
-        if (m_.frames[i].owner == own && m_.frames[i].name == name) return i;
-      return -1;
+      const auto it = frame_by_owner_.find(own + '\n' + name);
+      return it == frame_by_owner_.end() ? -1 : it->second;
     };
     auto body_frame = [&](const std::string& name) {
-      for (int i = 0; i < first_offset_frame_; ++i)
-        if (m_.frames[i].name == name) return i;
-      return -1;
+      const auto it = body_frame_by_name_.find(name);
+      return it == body_frame_by_name_.end() ? -1 : it->second;
     };
     int r = -1;
     const bool absolute = !path.empty() && path[0] == '/';
@@ -163,8 +178,7 @@ class Compiler {
     const std::string& name = parts.back();
     if (!owner.empty() && (r = by_owner(owner, name)) >= 0) return r;
     if ((r = body_frame(name)) >= 0) return r;
-    for (int i = first_offset_frame_; i < static_cast<int>(m_.frames.size()); ++i)
-      if (m_.frames[i].name == name) return i;
+    if (const auto it = offset_frame_by_name_.find(name); it != offset_frame_by_name_.end()) return it->second;
     fail(where, "'" + path + "' names no body or frame in the model");
   }
 
@@ -525,10 +539,79 @@ class Compiler {
     m_.support_begin[m_.bodies.size()] = static_cast<int>(m_.support_coordinates.size());
   }
 
+  // Fields forward kinematics reads instead of recomputing them every frame.
+  void precompute_kinematics() {
+    auto is_identity = [](const Transform& X) { return X.R == Mat3::Identity() && X.p == Vec3::Zero(); };
+    for (Joint& j : m_.joints) {
+      j.X_MB = j.X_BM.inverse();
+      j.X_PF_identity = is_identity(j.X_PF);
+      j.X_MB_identity = is_identity(j.X_BM);
+      for (int k = 0; k < 6; ++k) {
+        JointAxis& ax = j.axes[k];
+        ax.unit = -1;
+        for (int i = 0; i < 3; ++i)
+          if (ax.axis == Vec3::Unit(i)) ax.unit = i;
+        ax.constant_value = ax.coordinate >= 0 ? 0.0 : ax.function.eval(0.0).f;
+        ax.R_constant = k < 3 && ax.coordinate < 0 && ax.constant_value != 0.0
+                            ? rotation_about(ax.axis, ax.constant_value)
+                            : Mat3::Identity();
+      }
+    }
+  }
+
+  // Per muscle, the joints that can change its path's length (Muscle::first_joint, root_body).
+  void precompute_muscle_joints() {
+    std::vector<int> reach(m_.joints.size());  // number of the path's bodies below each joint
+    std::vector<int> bodies;
+    for (Muscle& mu : m_.muscles) {
+      bodies.clear();
+      for (int i = mu.first_point; i < mu.first_point + mu.num_points; ++i) bodies.push_back(m_.path_points[i].body);
+      for (int w = mu.first_wrap; w < mu.first_wrap + mu.num_wraps; ++w)
+        bodies.push_back(m_.wrap_objects[m_.path_wraps[w].wrap_object].body);
+      std::sort(bodies.begin(), bodies.end());
+      bodies.erase(std::unique(bodies.begin(), bodies.end()), bodies.end());
+      std::fill(reach.begin(), reach.end(), 0);
+      for (int body : bodies)
+        for (int b = body; b != kGround; b = m_.joints[m_.bodies[b].joint].parent_body) ++reach[m_.bodies[b].joint];
+      const bool on_ground = !bodies.empty() && bodies.front() == kGround;
+      const int all = static_cast<int>(bodies.size());
+      mu.root_body = kGround;
+      mu.first_joint = static_cast<int>(m_.muscle_joints.size());
+      for (int j = static_cast<int>(m_.joints.size()) - 1; j >= 0; --j) {
+        const Joint& jt = m_.joints[j];
+        if (reach[j] == 0) continue;
+        if (reach[j] == all && !on_ground) {  // every body of the path is below: rigid motion
+          if (mu.root_body == kGround) mu.root_body = jt.child_body;
+          continue;
+        }
+        m_.muscle_joints.push_back({jt.child_body, jt.parent_body, jt.first_coordinate, jt.num_coordinates});
+      }
+      mu.num_joints = static_cast<int>(m_.muscle_joints.size()) - mu.first_joint;
+      std::vector<int> extra;
+      for (int i = mu.first_point; i < mu.first_point + mu.num_points; ++i)
+        if (m_.path_points[i].kind == PathPointSpec::Kind::Moving && m_.path_points[i].moving_coordinate[0] >= 0)
+          extra.push_back(m_.path_points[i].moving_coordinate[0]);
+      for (const Coupler& k : m_.couplers) extra.push_back(k.independent);
+      std::sort(extra.begin(), extra.end());
+      extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
+      mu.first_extra = static_cast<int>(m_.muscle_extra_coordinates.size());
+      for (int c : extra) {
+        bool in_joints = false;
+        for (int k = mu.first_joint; k < mu.first_joint + mu.num_joints; ++k) {
+          const Model::PathJoint& j = m_.muscle_joints[k];
+          in_joints |= c >= j.first_coordinate && c < j.first_coordinate + j.num_coordinates;
+        }
+        if (!in_joints) m_.muscle_extra_coordinates.push_back(c);
+      }
+      mu.num_extra = static_cast<int>(m_.muscle_extra_coordinates.size()) - mu.first_extra;
+    }
+  }
+
   const ModelSpec& s_;
   Model m_;
   std::vector<PendingFrame> pending_;
   int first_offset_frame_ = 0;
+  std::unordered_map<std::string, int> frame_by_owner_, body_frame_by_name_, offset_frame_by_name_;
 };
 
 template <class V>

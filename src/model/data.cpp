@@ -11,6 +11,7 @@ Data::Data(const Model& model) {
   axis_w.assign(nq, Vec3::Constant(nan));
   axis_v.assign(nq, Vec3::Constant(nan));
   axis_o.assign(nq, Vec3::Constant(nan));
+  axis_v0.assign(nq, Vec3::Constant(nan));
   marker_G.assign(model.markers.size(), Vec3::Constant(nan));
   muscle_length = Eigen::VectorXd::Constant(nm, nan);
   moment_arm = Eigen::MatrixXd::Constant(nm, nq, nan);
@@ -21,6 +22,10 @@ Data::Data(const Model& model) {
   wrap_order.reserve(max_wraps);
   wrap_status.reserve(max_wraps);
   dl_dq = Eigen::VectorXd::Zero(nq);
+  body_force.assign(nb, Vec3::Zero());
+  body_moment.assign(nb, Vec3::Zero());
+  moving_coordinates.reserve(model.max_path_points + 2);
+  coupler_slope.assign(model.couplers.size(), 0.0);
 }
 
 }  // namespace weaklink

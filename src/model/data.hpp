@@ -20,6 +20,8 @@ struct PathNode {
   int point = -1;              // index into Model::path_points, or -1 for a wrap tangent point
   int wrap = -1;               // index into Model::path_wraps for wrap tangent points
   double surface_length = 0;   // on the second tangent point of a wrap: length over the surface
+  int moving_coordinate = -1;  // moving point whose location depends on q: the coordinate its term goes to
+  Vec3 dp_B = Vec3::Zero();    // ... and ∂p_B/∂q (all three functions' derivatives, as OpenSim)
 };
 
 struct Data {
@@ -30,6 +32,9 @@ struct Data {
   // Partial velocity of coordinate c's joint motion (joint-level ∂/∂q_c), all in Ground:
   // a point P on a body the coordinate moves has ∂p_P/∂q_c = axis_w[c] × (p_P − axis_o[c]) + axis_v[c].
   std::vector<Vec3> axis_w, axis_v, axis_o;
+  // The same partial velocity for the body point at Ground's origin: axis_v + axis_o × axis_w, so
+  // that ∂p_P/∂q_c = axis_w[c] × p_P + axis_v0[c] (a force f at P contributes w·(p×f) + v0·f).
+  std::vector<Vec3> axis_v0;
 
   // Stage: markers (calc_marker_positions)
   std::vector<Vec3> marker_G;
@@ -37,13 +42,19 @@ struct Data {
   // Stage: path geometry (calc_path_geometry)
   Eigen::VectorXd muscle_length;            // per muscle, m
   Eigen::MatrixXd moment_arm;               // muscles × coordinates, m or m/m (= −∂L/∂q, couplers folded in)
+  // calc_path_geometry zeroes moment_arm on its first call, then rewrites only the entries that
+  // can be nonzero (Muscle::first_joint, first_extra): treat moment_arm as read-only.
+  bool moment_arm_zeroed = false;
   std::vector<int> muscle_wrapped;          // number of wrap objects each path currently wraps over
 
   // Scratch for one path at a time.
   std::vector<PathNode> path;               // capacity Model::max_path_points
   std::vector<int> wrap_order;
   std::vector<WrapStatus> wrap_status;
-  Eigen::VectorXd dl_dq;                    // ∂L/∂q (partial, all coordinates)
+  Eigen::VectorXd dl_dq;                    // ∂L/∂q (partial, all coordinates); kept zero between muscles
+  std::vector<Vec3> body_force, body_moment;  // per body: Σ f and Σ p×f (about Ground's origin) of one path
+  std::vector<int> moving_coordinates;      // coordinates of the current path's moving points
+  std::vector<double> coupler_slope;        // per coupler: d(dependent)/d(independent) at this frame
 };
 
 }  // namespace weaklink

@@ -30,6 +30,10 @@ struct JointAxis {
   int coordinate = -1;
   Vec3 axis = Vec3::UnitX();          // unit, in the parent joint frame F
   Function function = Function::constant(0.0);
+  // Precomputed by compile_model for forward kinematics:
+  int unit = -1;                      // 0, 1, 2 when axis is exactly +x, +y, +z, else -1
+  double constant_value = 0;          // coordinate < 0: the axis' fixed value f(0)
+  Mat3 R_constant = Mat3::Identity(); // rotation axis with coordinate < 0: Rot(axis, f(0))
 };
 
 struct Joint {
@@ -39,6 +43,9 @@ struct Joint {
   Transform X_PF, X_BM;               // joint frames F (in parent P) and M (in child B)
   std::array<JointAxis, 6> axes;      // rotation1..3 (body-fixed sequence), translation1..3 (in F)
   int first_coordinate = 0, num_coordinates = 0;  // contiguous in CoordinateSet order
+  // Precomputed by compile_model for forward kinematics:
+  Transform X_MB;                     // X_BM.inverse()
+  bool X_PF_identity = false, X_MB_identity = false;  // exactly the identity transform
 };
 
 struct Coordinate {
@@ -97,6 +104,15 @@ struct Muscle {
   MuscleParams params;
   int first_point = 0, num_points = 0;
   int first_wrap = 0, num_wraps = 0;
+  // Precomputed by compile_model: joints whose coordinates can change the path's length, in
+  // Model::muscle_joints, reverse topological order: ancestors of its points' and wrap objects'
+  // bodies below root_body, the deepest body all of them descend from (Ground if one is Ground).
+  // Joints at and above root_body move the whole path rigidly: their moment arms are zero.
+  int first_joint = 0, num_joints = 0;
+  int root_body = kGround;
+  // Coordinates outside those joints that moving points or couplers write a moment arm for
+  // (in Model::muscle_extra_coordinates). Every other coordinate's moment arm is zero.
+  int first_extra = 0, num_extra = 0;
 };
 
 struct Actuator {
@@ -133,6 +149,11 @@ struct Model {
   std::vector<Coupler> couplers;
   // For each body, the coordinates whose motion moves it (ancestor joints), flattened.
   std::vector<int> support_begin, support_coordinates;
+  struct PathJoint {                        // a joint as muscle path geometry needs it
+    int child_body, parent_body, first_coordinate, num_coordinates;
+  };
+  std::vector<PathJoint> muscle_joints;     // see Muscle::first_joint
+  std::vector<int> muscle_extra_coordinates;  // see Muscle::first_extra
   int max_path_points = 0;                  // longest path incl. two wrap points per wrap
   std::vector<UnsupportedElement> unsupported;
   std::vector<std::string> warnings;

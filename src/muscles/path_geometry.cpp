@@ -1,5 +1,6 @@
 #include "muscles/path_geometry.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "muscles/wrap_cylinder.hpp"
@@ -16,13 +17,27 @@ constexpr double kConditionalTolerance = 1e-5;
 constexpr double kWrapPassTolerance = 0.0005;
 constexpr int kMaxWrapPasses = 8;
 
-Vec3 moving_point_location(const PathPoint& p, const Eigen::Ref<const Eigen::VectorXd>& q) {
-  Vec3 f;
+// A moving point's location in its body and, if it has an x coordinate, that coordinate and
+// ∂p_B/∂q (all three functions' derivatives; OpenSim attributes the whole term to x, §6.1).
+void moving_point_location(const PathPoint& p, const Eigen::Ref<const Eigen::VectorXd>& q, Vec3& p_B,
+                           int& moving_coordinate, Vec3& dp_B) {
+  Vec3 f, df;
   for (int i = 0; i < 3; ++i) {
     const int c = p.moving_coordinate[i];
-    f[i] = p.moving_function[i].value(c >= 0 ? q[c] : 0.0);
+    const FunctionValue v = p.moving_function[i].eval(c >= 0 ? q[c] : 0.0);
+    f[i] = v.f;
+    df[i] = v.df;
   }
-  return p.R_BF * f + p.p_BF;
+  p_B = p.R_BF * f + p.p_BF;
+  if (p.moving_coordinate[0] >= 0) {
+    moving_coordinate = p.moving_coordinate[0];
+    dp_B = p.R_BF * df;
+  }
+}
+
+bool conditional_active(const PathPoint& p, const Eigen::Ref<const Eigen::VectorXd>& q) {
+  const double v = q[p.coordinate];
+  return !(v < p.range_min - kConditionalTolerance || v > p.range_max + kConditionalTolerance);
 }
 
 double segment_length(const std::vector<PathNode>& path, std::size_t i) {
@@ -52,10 +67,7 @@ WrapResult wrap_kernel(const WrapObject& o, const PathWrap& w, const Vec3& p1, c
 WrapStatus apply_wrap(const Model& model, Data& data, const Muscle& mu, int wrap_index, bool refine) {
   auto& path = data.path;
   // Remove this object's previous tangent points.
-  for (std::size_t i = 0; i < path.size();) {
-    if (path[i].wrap == wrap_index) path.erase(path.begin() + static_cast<std::ptrdiff_t>(i));
-    else ++i;
-  }
+  std::erase_if(path, [&](const PathNode& n) { return n.wrap == wrap_index; });
   const PathWrap& w = model.path_wraps[wrap_index];
   const WrapObject& o = model.wrap_objects[w.wrap_object];
   if (!o.active) return WrapStatus::NoWrap;
@@ -110,27 +122,21 @@ WrapStatus apply_wrap(const Model& model, Data& data, const Muscle& mu, int wrap
   return status;
 }
 
-}  // namespace
-
-double calc_muscle_path(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q, int m) {
+// Builds data.path for muscle m (everything calc_muscle_path does but the final length).
+void build_path(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q, int m) {
   const Muscle& mu = model.muscles[m];
   auto& path = data.path;
   path.clear();
   for (int i = mu.first_point; i < mu.first_point + mu.num_points; ++i) {
     const PathPoint& p = model.path_points[i];
-    if (p.kind == PathPointSpec::Kind::Conditional) {
-      const double v = q[p.coordinate];
-      if (v < p.range_min - kConditionalTolerance || v > p.range_max + kConditionalTolerance) continue;
-    }
-    PathNode n;
-    n.body = p.body;
-    n.point = i;
-    n.p_B = p.kind == PathPointSpec::Kind::Moving ? moving_point_location(p, q) : p.p_B;
-    n.p_G = data.X_GB[p.body].apply(n.p_B);
-    path.push_back(n);
+    if (p.kind == PathPointSpec::Kind::Conditional && !conditional_active(p, q)) continue;
+    Vec3 p_B = p.p_B, dp_B = Vec3::Zero();
+    int moving = -1;
+    if (p.kind == PathPointSpec::Kind::Moving) moving_point_location(p, q, p_B, moving, dp_B);
+    path.push_back(PathNode{p.body, p_B, data.X_GB[p.body].apply(p_B), i, -1, 0.0, moving, dp_B});
   }
   data.muscle_wrapped[m] = 0;
-  if (mu.num_wraps == 0) return path_length(path);
+  if (mu.num_wraps == 0) return;
 
   // Wrapping (§6.6): one pass with one object; with several, repeat until the length settles.
   auto& order = data.wrap_order;
@@ -153,6 +159,7 @@ double calc_muscle_path(const Model& model, Data& data, const Eigen::Ref<const E
         else ++i;
       }
     }
+    if (!several) break;
     const double L = path_length(path);
     if (std::abs(L - previous) < kWrapPassTolerance) break;
     previous = L;
@@ -160,50 +167,138 @@ double calc_muscle_path(const Model& model, Data& data, const Eigen::Ref<const E
   int wrapped = 0;
   for (const auto& n : path) wrapped += n.wrap >= 0 ? 1 : 0;
   data.muscle_wrapped[m] = wrapped / 2;
-  return path_length(path);
+}
+
+}  // namespace
+
+double calc_muscle_path(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q, int m) {
+  build_path(model, data, q, m);
+  return path_length(data.path);
 }
 
 void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q) {
-  const int nq = model.nq();
-  for (int m = 0; m < static_cast<int>(model.muscles.size()); ++m) {
-    data.muscle_length[m] = calc_muscle_path(model, data, q, m);
-    // ∂L/∂q = Σ over straight segments of u·(∂p_b/∂q − ∂p_a/∂q), u the unit vector a→b.
-    auto& g = data.dl_dq;
-    g.setZero();
-    const auto& path = data.path;
-    auto add_point = [&](const PathNode& n, const Vec3& f) {  // f: force-like weight on the point
-      for (int k = model.support_begin[n.body]; k < model.support_begin[n.body + 1]; ++k) {
-        const int c = model.support_coordinates[k];
-        g[c] += f.dot(data.axis_w[c].cross(n.p_G - data.axis_o[c]) + data.axis_v[c]);
-      }
-      if (n.point >= 0) {
-        const PathPoint& p = model.path_points[n.point];
-        if (p.kind == PathPointSpec::Kind::Moving && p.moving_coordinate[0] >= 0) {
-          // The point slides on its body; OpenSim attributes the whole term to the x coordinate.
-          Vec3 df;
-          for (int i = 0; i < 3; ++i) {
-            const int c = p.moving_coordinate[i];
-            df[i] = p.moving_function[i].eval(c >= 0 ? q[c] : 0.0).df;
-          }
-          g[p.moving_coordinate[0]] += f.dot(data.X_GB[n.body].R * (p.R_BF * df));
-        }
-      }
-    };
-    for (std::size_t i = 0; i + 1 < path.size(); ++i) {
-      const PathNode& a = path[i];
-      const PathNode& b = path[i + 1];
-      if (a.wrap >= 0 && a.wrap == b.wrap) continue;  // surface segment: both ends on one body
-      const Vec3 d = b.p_G - a.p_G;
-      const double len = d.norm();
-      if (!(len > 0)) continue;
-      const Vec3 u = d / len;
-      add_point(b, u);
-      add_point(a, -u);
+  const int num_muscles = static_cast<int>(model.muscles.size());
+  auto& arm = data.moment_arm;
+  if (!data.moment_arm_zeroed) {  // then each muscle rewrites only the entries that can be nonzero
+    arm.setZero();
+    data.moment_arm_zeroed = true;
+  }
+  const Eigen::Index stride = arm.rows();
+  for (std::size_t k = 0; k < model.couplers.size(); ++k)
+    data.coupler_slope[k] = model.couplers[k].function.eval(q[model.couplers[k].independent]).df;
+  auto& g = data.dl_dq;  // moving points' terms; zero on entry and exit of every muscle
+  auto& moving = data.moving_coordinates;
+  auto& force = data.body_force;
+  auto& moment = data.body_moment;
+  const Vec3* axis_w = data.axis_w.data();
+  const Vec3* axis_v0 = data.axis_v0.data();
+  // ∂L/∂q = Σ over straight segments of u·(∂p_b/∂q − ∂p_a/∂q), u the unit vector a→b. Each node of
+  // the path gets the net pull f of its two segments; per body, Σ f and Σ p×f (about Ground's
+  // origin) then give every coordinate that moves the body w·Σp×f + v0·Σf (see Data::axis_v0),
+  // summed up the tree. Joints at and above the muscle's root_body move the whole path rigidly
+  // (Σ f = Σ p×f = 0): their coordinates are left out, their moment arms are exactly zero.
+  int root = kGround;
+  auto add_node = [&](int body, const Vec3& p_G, int moving_coordinate, const Vec3& dp_B, const Vec3& f) {
+    if (body != root) {
+      force[body] += f;
+      moment[body] += p_G.cross(f);
     }
-    for (int c = 0; c < nq; ++c) data.moment_arm(m, c) = g[c] == 0.0 ? 0.0 : -g[c];  // no negative zeros
-    for (const auto& k : model.couplers)
-      data.moment_arm(m, k.independent) +=
-          data.moment_arm(m, k.dependent) * k.scale_factor * k.function.eval(q[k.independent]).df;
+    if (moving_coordinate >= 0) {
+      // The point slides on its body; OpenSim attributes the whole term to the x coordinate.
+      g[moving_coordinate] += f.dot(data.X_GB[body].R * dp_B);
+      moving.push_back(moving_coordinate);
+    }
+  };
+  for (int m = 0; m < num_muscles; ++m) {
+    const Muscle& mu = model.muscles[m];
+    root = mu.root_body;
+    moving.clear();
+    double length = 0;  // Σ segment lengths in path order, exactly as path_length()
+    if (mu.num_wraps == 0) {
+      // Straight path: its active points in order, without building data.path.
+      data.muscle_wrapped[m] = 0;
+      int prev_body = -1, prev_moving = -1;
+      Vec3 prev_p, prev_dp, pull_in = Vec3::Zero();
+      for (int i = mu.first_point; i < mu.first_point + mu.num_points; ++i) {
+        const PathPoint& p = model.path_points[i];
+        if (p.kind == PathPointSpec::Kind::Conditional && !conditional_active(p, q)) continue;
+        Vec3 p_B = p.p_B, dp_B = Vec3::Zero();
+        int moving_coordinate = -1;
+        if (p.kind == PathPointSpec::Kind::Moving) moving_point_location(p, q, p_B, moving_coordinate, dp_B);
+        const Vec3 p_G = data.X_GB[p.body].apply(p_B);
+        if (prev_body >= 0) {
+          Vec3 f = pull_in;
+          pull_in.setZero();
+          const Vec3 d = p_G - prev_p;
+          const double len = d.norm();
+          length += len;
+          if (len > 0) {
+            pull_in = d / len;
+            f -= pull_in;
+          }
+          add_node(prev_body, prev_p, prev_moving, prev_dp, f);
+        }
+        prev_body = p.body;
+        prev_p = p_G;
+        prev_moving = moving_coordinate;
+        prev_dp = dp_B;
+      }
+      if (prev_body >= 0) add_node(prev_body, prev_p, prev_moving, prev_dp, pull_in);
+    } else {
+      build_path(model, data, q, m);
+      const auto& path = data.path;
+      const std::size_t n = path.size();
+      Vec3 pull_in = Vec3::Zero();  // unit vector of the segment ending at node i
+      for (std::size_t i = 0; i < n; ++i) {
+        const PathNode& a = path[i];
+        Vec3 f = pull_in;
+        pull_in.setZero();
+        if (i + 1 < n) {
+          const PathNode& b = path[i + 1];
+          if (a.wrap >= 0 && a.wrap == b.wrap) {
+            length += b.surface_length;  // surface segment: both ends on one body, no force
+          } else {
+            const Vec3 d = b.p_G - a.p_G;
+            const double len = d.norm();
+            length += len;
+            if (len > 0) {
+              pull_in = d / len;
+              f -= pull_in;
+            }
+          }
+        }
+        add_node(a.body, a.p_G, a.moving_coordinate, a.dp_B, f);
+      }
+    }
+    data.muscle_length[m] = length;
+    // Joints that can move the path, children first: each hands its body's sums to its parent.
+    double* arm_m = arm.data() + m;
+    for (int k = mu.first_joint; k < mu.first_joint + mu.num_joints; ++k) {
+      const Model::PathJoint& j = model.muscle_joints[k];
+      const Vec3 F = force[j.child_body], M = moment[j.child_body];
+      force[j.child_body].setZero();
+      moment[j.child_body].setZero();
+      for (int c = j.first_coordinate; c < j.first_coordinate + j.num_coordinates; ++c) {
+        const double dl = axis_w[c].dot(M) + axis_v0[c].dot(F);
+        arm_m[c * stride] = dl == 0.0 ? 0.0 : -dl;  // no negative zeros
+      }
+      if (j.parent_body != root) {
+        force[j.parent_body] += F;
+        moment[j.parent_body] += M;
+      }
+    }
+    for (int k = mu.first_extra; k < mu.first_extra + mu.num_extra; ++k)
+      arm_m[model.muscle_extra_coordinates[k] * stride] = 0.0;
+    // Moving points' own terms (arm = −dl is never −0, so arm − g is not either).
+    for (int c : moving) {
+      if (g[c] == 0.0) continue;
+      arm_m[c * stride] -= g[c];
+      g[c] = 0.0;
+    }
+    for (std::size_t k = 0; k < model.couplers.size(); ++k) {
+      const Coupler& cp = model.couplers[k];
+      arm_m[cp.independent * stride] += arm_m[cp.dependent * stride] * cp.scale_factor * data.coupler_slope[k];
+    }
   }
 }
 
