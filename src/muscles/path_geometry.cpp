@@ -13,9 +13,12 @@ namespace {
 
 // Conditional path points are active within their range widened by 1e-5 (OpenSim, §6.1 / quirk 18).
 constexpr double kConditionalTolerance = 1e-5;
-// Multi-object wrapping stops when the length changes by less than this between passes (§6.6).
-constexpr double kWrapPassTolerance = 0.0005;
-constexpr int kMaxWrapPasses = 8;
+// Multi-object wrapping repeats its passes until the length settles. OpenSim stops at 0.5 mm or
+// 8 passes (§6.6); with geodesic wraps we iterate to convergence so that the path is the shortest
+// one over all its objects and its length derivative equals the moment arm (tests/muscles/
+// test_moment_arms.cpp). Typical paths converge in a handful of passes.
+constexpr double kWrapPassTolerance = 1e-12;
+constexpr int kMaxWrapPasses = 200;
 
 // A moving point's location in its body and, if it has an x coordinate, that coordinate and
 // ∂p_B/∂q (all three functions' derivatives; OpenSim attributes the whole term to x, §6.1).
