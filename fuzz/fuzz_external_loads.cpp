@@ -31,26 +31,16 @@
 #include <pugixml.hpp>
 
 #include "core/error.hpp"
+#include "fuzz_support.hpp"
 #include "io/external_loads.hpp"
 
 namespace {
 
+using weaklink::fuzz::finding;
+using weaklink::fuzz::TempFile;
+
 constexpr std::string_view kSeparator = "\n@@weaklink-fuzz-datafile@@\n";
 constexpr const char* kXmlName = "loads.xml";
-
-[[noreturn]] void finding(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "\n==weaklink-fuzz== FINDING: %s: %s\n", what, detail.c_str());
-  std::fflush(stderr);
-  std::abort();  // libFuzzer reports a deadly signal and writes the input to the artifact folder
-}
-
-std::string type_name(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
 
 // A folder in /tmp created once per process (mkdtemp), emptied after every input.
 class TempDir {
@@ -148,14 +138,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return -1;  // a name the file system refuses (too long, ...): nothing the reader would see
   }
 
-  try {
+  weaklink::fuzz::run_expecting_input_errors([&] {
     check(weaklink::io::read_external_loads(dir.path() / kXmlName));
-  } catch (const weaklink::InputError&) {
-    // the expected outcome for bad input
-  } catch (const std::exception& e) {
-    finding(("unexpected exception " + type_name(e)).c_str(), e.what());
-  } catch (...) {
-    finding("unexpected exception", "not derived from std::exception");
-  }
+  });
   return 0;
 }

@@ -13,29 +13,19 @@
 #include <typeinfo>
 
 #include "core/error.hpp"
+#include "fuzz_support.hpp"
 #include "io/osim_reader.hpp"
 #include "model/model.hpp"
 
 namespace {
 
-[[noreturn]] void finding(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "\n==weaklink-fuzz== FINDING: %s: %s\n", what, detail.c_str());
-  std::fflush(stderr);
-  std::abort();  // libFuzzer reports a deadly signal and writes the input to the artifact folder
-}
-
-std::string type_name(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
+using weaklink::fuzz::finding;
+using weaklink::fuzz::TempFile;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  try {
+  weaklink::fuzz::run_expecting_input_errors([&] {
     const weaklink::ModelSpec spec = weaklink::io::read_osim_text(
         std::string(reinterpret_cast<const char*>(data), size), "fuzz.osim");
     const weaklink::Model model = weaklink::compile_model(spec);
@@ -44,12 +34,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       finding("default_q has the wrong size",
               std::to_string(q.size()) + " values for " + std::to_string(model.nq()) +
                   " coordinates");
-  } catch (const weaklink::InputError&) {
-    // the expected outcome for bad input
-  } catch (const std::exception& e) {
-    finding(("unexpected exception " + type_name(e)).c_str(), e.what());
-  } catch (...) {
-    finding("unexpected exception", "not derived from std::exception");
-  }
+  });
   return 0;
 }

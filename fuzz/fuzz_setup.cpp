@@ -20,39 +20,23 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "fuzz_support.hpp"
 #include "io/xml_document.hpp"
 
 namespace {
+
+using weaklink::fuzz::finding;
+using weaklink::fuzz::TempFile;
 
 // Bounds on the walk so that one wide or huge document cannot make a single input slow.
 constexpr int kMaxElements = 2048;
 constexpr int kMaxChildrenPerElement = 32;
 
-[[noreturn]] void finding(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "\n==weaklink-fuzz== FINDING: %s: %s\n", what, detail.c_str());
-  std::fflush(stderr);
-  std::abort();  // libFuzzer reports a deadly signal and writes the input to the artifact folder
-}
-
-std::string type_name(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
-
 template <class F>
 void expect_input_error_only(F&& f) {
-  try {
+  weaklink::fuzz::run_expecting_input_errors([&] {
     f();
-  } catch (const weaklink::InputError&) {
-    // the expected outcome for bad input
-  } catch (const std::exception& e) {
-    finding(("unexpected exception " + type_name(e)).c_str(), e.what());
-  } catch (...) {
-    finding("unexpected exception", "not derived from std::exception");
-  }
+  });
 }
 
 void read_properties(const weaklink::io::XmlDocument& doc, const pugi::xml_node& node) {

@@ -18,66 +18,13 @@
 #include <typeinfo>
 
 #include "core/error.hpp"
+#include "fuzz_support.hpp"
 #include "io/trc.hpp"
 
 namespace {
 
-[[noreturn]] void finding(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "\n==weaklink-fuzz== FINDING: %s: %s\n", what, detail.c_str());
-  std::fflush(stderr);
-  std::abort();  // libFuzzer reports a deadly signal and writes the input to the artifact folder
-}
-
-std::string type_name(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
-
-// A file in /tmp created once per process (mkstemps) and rewritten for every input. Removed at
-// exit; after a crash (libFuzzer leaves with _Exit) scripts/fuzz.sh removes it.
-class TempFile {
- public:
-  explicit TempFile(const char* suffix) {
-    // The pid in the name lets scripts/fuzz.sh remove the file when the process dies on a finding.
-    std::string templ =
-        "/tmp/weaklink-fuzz-" + std::to_string(::getpid()) + "-XXXXXX" + std::string(suffix);
-    fd_ = mkstemps(templ.data(), static_cast<int>(std::strlen(suffix)));
-    if (fd_ < 0) {
-      std::perror("weaklink fuzz: mkstemps");
-      std::abort();
-    }
-    path_ = templ;
-  }
-  ~TempFile() {
-    ::close(fd_);
-    ::unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  const std::string& write(const std::uint8_t* data, std::size_t size) {
-    if (::ftruncate(fd_, 0) != 0) {
-      std::perror("weaklink fuzz: ftruncate");
-      std::abort();
-    }
-    for (std::size_t done = 0; done < size;) {
-      const ssize_t n = ::pwrite(fd_, data + done, size - done, static_cast<off_t>(done));
-      if (n <= 0) {
-        std::perror("weaklink fuzz: pwrite");
-        std::abort();
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    return path_;
-  }
-
- private:
-  int fd_ = -1;
-  std::string path_;
-};
+using weaklink::fuzz::finding;
+using weaklink::fuzz::TempFile;
 
 void check(const weaklink::io::MarkerTable& m) {
   const auto frames = static_cast<Eigen::Index>(m.time.size());
@@ -96,14 +43,8 @@ void check(const weaklink::io::MarkerTable& m) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static TempFile trc(".trc"), gz(".trc.gz");
   const bool gzipped = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
-  try {
+  weaklink::fuzz::run_expecting_input_errors([&] {
     check(weaklink::io::read_trc((gzipped ? gz : trc).write(data, size)));
-  } catch (const weaklink::InputError&) {
-    // the expected outcome for bad input
-  } catch (const std::exception& e) {
-    finding(("unexpected exception " + type_name(e)).c_str(), e.what());
-  } catch (...) {
-    finding("unexpected exception", "not derived from std::exception");
-  }
+  });
   return 0;
 }
