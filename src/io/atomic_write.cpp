@@ -1,5 +1,7 @@
 #include "io/atomic_write.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -21,9 +23,8 @@ int create_temp(const std::filesystem::path& path, std::string& tmp_name) {
   static std::atomic<unsigned> counter{0};
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   for (int attempt = 0; attempt < 100; ++attempt) {
-    tmp_name = (dir / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                       std::to_string(counter++)))
-                   .string();
+    // fmt instead of chained operator+ (GCC 12 warns -Wrestrict on the latter, a known false positive).
+    tmp_name = (dir / fmt::format(".{}.tmp-{}-{}", path.filename().string(), ::getpid(), counter++)).string();
     const int fd = ::open(tmp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0 || errno != EEXIST) return fd;
   }

@@ -196,7 +196,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       // Fibre and tendon states need an equilibrium (as OpenSim: at each muscle's default
       // activation); without solve_for_equilibrium OpenSim reports stale defaults, so we skip them.
       if (equilibrium) {
-        for (const char* n : kFiberOutputs) recs.emplace_back(n, labels, false, desc);
+        for (const char* output : kFiberOutputs) recs.emplace_back(output, labels, false, desc);
         for (int c : arm_coords) recs.emplace_back("Moment_" + model.coordinates[c].name, labels, false, desc);
       } else {
         report.warnings.push_back("MuscleAnalysis: fibre and tendon outputs need solve_for_equilibrium_for_auxiliary_states=true; only lengths and moment arms written");
