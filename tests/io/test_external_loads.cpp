@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "io/external_loads.hpp"
+#include "support/io_helpers.hpp"
 #include "support/reference.hpp"
 
 namespace fs = std::filesystem;
@@ -14,22 +15,12 @@ using weaklink::InputError;
 using weaklink::io::ExternalLoads;
 using weaklink::io::read_external_loads;
 
+using weaklink::test::expect_input_error;
+using weaklink::test::TempDir;
+
 namespace {
 
 fs::path data_dir() { return weaklink::test::source_dir() / "tests" / "data" / "io"; }
-
-template <class F>
-void expect_input_error(F&& f, std::initializer_list<std::string> fragments) {
-  try {
-    f();
-    ADD_FAILURE() << "expected InputError";
-  } catch (const InputError& e) {
-    const std::string message = e.what();
-    for (const std::string& fragment : fragments)
-      EXPECT_NE(message.find(fragment), std::string::npos)
-          << "message: " << message << "\nmissing: " << fragment;
-  }
-}
 
 std::vector<std::string> labels_of(const ExternalLoads& loads, const int (&columns)[3]) {
   std::vector<std::string> out;

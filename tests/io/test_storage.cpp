@@ -16,45 +16,19 @@
 
 #include "core/error.hpp"
 #include "io/storage.hpp"
+#include "support/io_helpers.hpp"
 #include "support/reference.hpp"
 
 namespace fs = std::filesystem;
 using weaklink::InputError;
 using weaklink::io::Table;
 
+using weaklink::test::expect_input_error;
+using weaklink::test::TempDir;
+
 namespace {
 
 fs::path data_dir() { return weaklink::test::source_dir() / "tests" / "data" / "io"; }
-
-// Expects `f` to throw InputError whose message contains every fragment.
-template <class F>
-void expect_input_error(F&& f, std::initializer_list<std::string> fragments) {
-  try {
-    f();
-    ADD_FAILURE() << "expected InputError";
-  } catch (const InputError& e) {
-    const std::string message = e.what();
-    for (const std::string& fragment : fragments)
-      EXPECT_NE(message.find(fragment), std::string::npos)
-          << "message: " << message << "\nmissing: " << fragment;
-  }
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path = fs::temp_directory_path() /
-           ("weaklink-storage-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(path / name, std::ios::binary) << bytes;
-    return path / name;
-  }
-};
 
 std::vector<std::string> split_ws(const std::string& line) {
   std::vector<std::string> out;
