@@ -84,6 +84,22 @@ class OsimReader {
     return std::move(spec_);
   }
 
+ // A ForceSet document (AnalyzeTool force_set_files): its forces are appended to `spec`.
+  ModelSpec append_force_set(ModelSpec spec) {
+    const int model_version = spec.document_version;
+    spec_ = std::move(spec);
+    xml_node root = doc_.doc().child("OpenSimDocument");
+    xml_node set = root ? root.child("ForceSet") : doc_.doc().child("ForceSet");
+    if (!set) throw_input_error(doc_.name(), "", "no <OpenSimDocument><ForceSet> element; expected a force set file");
+    spec_.document_version = root ? root.attribute("Version").as_int(0) : 0;
+    if (auto d = root.child("defaults"))
+      for (auto c : d.children())
+        if (c.type() == pugi::node_element) defaults_[c.name()] = c;
+    for (auto f : set_objects(set)) read_force(f);
+    spec_.document_version = model_version;
+    return std::move(spec_);
+  }
+
  private:
   // Property lookup with the document's <defaults> object of the same class as fallback.
   xml_node prop_owner(const xml_node& n, const char* prop) const {
@@ -467,6 +483,11 @@ class OsimReader {
 };
 
 }  // namespace
+
+void append_force_set_file(const std::filesystem::path& path, ModelSpec& spec) {
+  XmlDocument doc(path);
+  spec = OsimReader(doc).append_force_set(std::move(spec));
+}
 
 ModelSpec read_osim(const std::filesystem::path& path) {
   XmlDocument doc(path);

@@ -10,6 +10,9 @@
 namespace weaklink::io {
 
 ModelSpec read_osim(const std::filesystem::path& path);
+// Appends the forces of a ForceSet file (an AnalyzeTool's force_set_files: reserve and residual
+// actuators) to spec, after the model's own, as OpenSim does.
+void append_force_set_file(const std::filesystem::path& path, ModelSpec& spec);
 // Same, from text in memory (`name` appears in messages).
 ModelSpec read_osim_text(std::string text, const std::string& name);
 

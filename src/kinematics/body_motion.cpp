@@ -2,10 +2,6 @@
 
 namespace weaklink {
 
-BodyMotion::BodyMotion(const Model& model)
-    : w(model.bodies.size(), Vec3::Zero()), alpha(model.bodies.size(), Vec3::Zero()),
-      v(model.bodies.size(), Vec3::Zero()), a(model.bodies.size(), Vec3::Zero()) {}
-
 void calc_body_motion(const Model& model, const Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,
                       const Eigen::Ref<const Eigen::VectorXd>& qd, const Eigen::Ref<const Eigen::VectorXd>& qdd,
                       BodyMotion& out) {

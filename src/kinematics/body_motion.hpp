@@ -11,13 +11,6 @@
 
 namespace weaklink {
 
-// Motion of every body's frame origin, all vectors in Ground.
-struct BodyMotion {
-  std::vector<Vec3> w, alpha;  // angular velocity and acceleration
-  std::vector<Vec3> v, a;      // velocity and acceleration of the body frame's origin
-  explicit BodyMotion(const Model& model);
-};
-
 void calc_body_motion(const Model& model, const Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,
                       const Eigen::Ref<const Eigen::VectorXd>& qdot, const Eigen::Ref<const Eigen::VectorXd>& qddot,
                       BodyMotion& out);

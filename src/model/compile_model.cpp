@@ -521,6 +521,19 @@ class Compiler {
       }
       m_.actuators.push_back(c);
     }
+    // ForceSet order of the scalar actuators (muscles and the rest interleaved as in the file).
+    for (const auto& name : s_.force_order) {
+      const int m = m_.find_muscle(name);
+      if (m >= 0) {
+        m_.force_order.push_back({true, m});
+        continue;
+      }
+      for (int k = 0; k < static_cast<int>(m_.actuators.size()); ++k)
+        if (m_.actuators[k].name == name) {
+          m_.force_order.push_back({false, k});
+          break;
+        }
+    }
   }
 
   void compile_support() {

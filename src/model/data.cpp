@@ -2,7 +2,11 @@
 
 namespace weaklink {
 
-Data::Data(const Model& model) {
+BodyMotion::BodyMotion(const Model& model)
+    : w(model.bodies.size(), Vec3::Zero()), alpha(model.bodies.size(), Vec3::Zero()),
+      v(model.bodies.size(), Vec3::Zero()), a(model.bodies.size(), Vec3::Zero()) {}
+
+Data::Data(const Model& model) : motion(model) {
   const int nb = static_cast<int>(model.bodies.size());
   const int nq = model.nq();
   const int nm = static_cast<int>(model.muscles.size());
@@ -26,6 +30,12 @@ Data::Data(const Model& model) {
   body_moment.assign(nb, Vec3::Zero());
   moving_coordinates.reserve(model.max_path_points + 2);
   coupler_slope.assign(model.couplers.size(), 0.0);
+  applied_force.assign(nb, Vec3::Zero());
+  applied_moment.assign(nb, Vec3::Zero());
+  joint_force.assign(nb, Vec3::Zero());
+  joint_moment.assign(nb, Vec3::Zero());
+  composite.assign(nb, SpatialInertia{});
+  mass_matrix = Eigen::MatrixXd::Zero(nq, nq);
 }
 
 }  // namespace weaklink

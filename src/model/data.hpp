@@ -24,6 +24,20 @@ struct PathNode {
   Vec3 dp_B = Vec3::Zero();    // ... and ∂p_B/∂q (all three functions' derivatives, as OpenSim)
 };
 
+// Motion of every body's frame origin, all vectors in Ground (stage: acceleration).
+struct BodyMotion {
+  std::vector<Vec3> w, alpha;  // angular velocity and acceleration
+  std::vector<Vec3> v, a;      // velocity and acceleration of the body frame's origin
+  explicit BodyMotion(const Model& model);
+};
+
+// Mass properties of a body or a subtree about Ground's origin, in Ground: m, h = m·c, I_O.
+struct SpatialInertia {
+  double m = 0;
+  Vec3 h = Vec3::Zero();
+  Mat3 I = Mat3::Zero();
+};
+
 struct Data {
   explicit Data(const Model& model);
 
@@ -55,6 +69,16 @@ struct Data {
   std::vector<Vec3> body_force, body_moment;  // per body: Σ f and Σ p×f (about Ground's origin) of one path
   std::vector<int> moving_coordinates;      // coordinates of the current path's moving points
   std::vector<double> coupler_slope;        // per coupler: d(dependent)/d(independent) at this frame
+
+  // Stage: dynamics. Loads the caller applies to bodies (external loads, muscle paths, actuators),
+  // in Ground, moments about Ground's origin; gravity is added by the algorithms themselves.
+  std::vector<Vec3> applied_force, applied_moment;
+  BodyMotion motion;                        // calc_inverse_dynamics: body motion at (q, q̇, q̈)
+  // calc_inverse_dynamics: spatial force the joint of body b transmits from its parent to the
+  // subtree rooted at b (Ground frame, about Ground's origin), i.e. the joint reaction on b's side.
+  std::vector<Vec3> joint_force, joint_moment;
+  std::vector<SpatialInertia> composite;    // calc_mass_matrix: subtree inertias
+  Eigen::MatrixXd mass_matrix;              // nq × nq, CoordinateSet order
 };
 
 }  // namespace weaklink

@@ -147,6 +147,11 @@ struct Model {
   std::vector<Muscle> muscles;
   std::vector<Actuator> actuators;
   std::vector<Coupler> couplers;
+  struct ForceRef {                         // a muscle or a non-muscle actuator
+    bool muscle = false;
+    int index = -1;                         // into muscles or actuators
+  };
+  std::vector<ForceRef> force_order;        // every muscle and actuator in ForceSet order
   // For each body, the coordinates whose motion moves it (ancestor joints), flattened.
   std::vector<int> support_begin, support_coordinates;
   struct PathJoint {                        // a joint as muscle path geometry needs it

@@ -1,0 +1,17 @@
+#pragma once
+// How a muscle path applies its tension (opensim-compat §6.4): point forces on the bodies its
+// points lie on, and for moving path points the generalized force of the point sliding on its
+// body. Used where body-level loads matter (joint reactions); generalized forces alone are
+// moment_arm · T. Needs calc_forward_kinematics at q.
+#include <Eigen/Core>
+
+#include "model/data.hpp"
+#include "model/model.hpp"
+
+namespace weaklink {
+
+// Adds tension T of muscle m to data.applied_* and tau_mobility. Rebuilds data.path.
+void apply_path_tension(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q, int m, double T,
+                        Eigen::Ref<Eigen::VectorXd> tau_mobility);
+
+}  // namespace weaklink
