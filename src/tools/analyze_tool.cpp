@@ -14,6 +14,8 @@
 #include "muscles/muscle_force.hpp"
 #include "muscles/path_geometry.hpp"
 #include "tools/coordinate_states.hpp"
+#include "tools/inverse_dynamics_tool.hpp"
+#include "tools/setup_paths.hpp"
 
 namespace weaklink {
 
@@ -23,14 +25,7 @@ namespace {
 
 constexpr double kRadToDeg = 180.0 / M_PI;
 
-// Setup files name their inputs relative to the setup file's directory (§10.1, §12.1).
-fs::path resolve(const fs::path& setup_dir, const std::string& name) {
-  std::string n = name;
-  for (char& c : n)
-    if (c == '\\') c = '/';  // Windows separators in shipped setups
-  const fs::path p(n);
-  return p.is_absolute() ? p : setup_dir / p;
-}
+fs::path resolve(const fs::path& setup_dir, const std::string& name) { return resolve_setup_path(setup_dir, name); }
 
 struct AnalysisSettings {
   std::string type, name;
@@ -296,8 +291,9 @@ RunToolReport run_tool(const fs::path& setup, const RunToolOptions& options) {
     if (c.type() != pugi::node_element) continue;
     const std::string tag = c.name();
     if (tag == "AnalyzeTool") return run_analyze_tool(setup, options);
+    if (tag == "InverseDynamicsTool") return run_inverse_dynamics_tool(setup, options);
     if (tag == "defaults") continue;
-    doc.fail(c, "tool '" + tag + "' is not supported yet (supported: AnalyzeTool with BodyKinematics and MuscleAnalysis)");
+    doc.fail(c, "tool '" + tag + "' is not supported yet (supported: AnalyzeTool, InverseDynamicsTool)");
   }
   throw_input_error(setup.string(), "", "no tool element inside <OpenSimDocument>");
 }

@@ -2,6 +2,8 @@
 // Column-by-label comparison of two storages (OpenSim results against weaklink results).
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -31,6 +33,34 @@ inline double max_abs_difference(const io::Table& expected, const io::Table& act
     }
   }
   return worst_diff;
+}
+
+}  // namespace weaklink::test
+
+namespace weaklink::test {
+
+// Root-mean-square difference per column of `expected` (by label) against `actual`, rows matched
+// by index with equal times. Missing columns fail the test and get +inf.
+inline std::vector<std::pair<std::string, double>> column_rms(const io::Table& expected, const io::Table& actual) {
+  EXPECT_EQ(expected.time.size(), actual.time.size());
+  const std::size_t rows = std::min(expected.time.size(), actual.time.size());
+  for (std::size_t i = 0; i < rows; ++i) EXPECT_NEAR(expected.time[i], actual.time[i], 1e-9) << "row " << i;
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t c = 0; c < expected.labels.size(); ++c) {
+    const int k = actual.find_column(expected.labels[c]);
+    if (k < 0) {
+      ADD_FAILURE() << "column '" << expected.labels[c] << "' missing from weaklink's output";
+      out.emplace_back(expected.labels[c], INFINITY);
+      continue;
+    }
+    double s = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+      const double d = expected.data(i, c) - actual.data(i, k);
+      s += d * d;
+    }
+    out.emplace_back(expected.labels[c], rows ? std::sqrt(s / static_cast<double>(rows)) : 0.0);
+  }
+  return out;
 }
 
 }  // namespace weaklink::test

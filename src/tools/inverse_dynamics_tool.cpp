@@ -1,0 +1,124 @@
+#include "tools/inverse_dynamics_tool.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "dynamics/external_forces.hpp"
+#include "dynamics/inverse_dynamics.hpp"
+#include "io/external_loads.hpp"
+#include "io/osim_reader.hpp"
+#include "io/storage.hpp"
+#include "io/xml_document.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "tools/coordinate_filter.hpp"
+#include "tools/coordinate_splines.hpp"
+#include "tools/setup_paths.hpp"
+
+namespace weaklink {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToolOptions& opt) {
+  io::XmlDocument doc(setup_path);
+  const auto tool = doc.doc().child("OpenSimDocument").child("InverseDynamicsTool");
+  if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><InverseDynamicsTool>");
+  const fs::path dir = setup_path.parent_path();
+  RunToolReport report;
+
+  fs::path model_path = opt.model_override;
+  if (model_path.empty()) {
+    const std::string mf = doc.text(tool, "model_file");
+    if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
+    model_path = resolve_setup_path(dir, mf);
+    if (!fs::exists(model_path))
+      doc.fail(tool.child("model_file"), "model file '" + model_path.string() + "' does not exist (pass --model to use another file)");
+  }
+  const std::string coords_name = doc.text(tool, "coordinates_file");
+  if (coords_name.empty()) doc.fail(tool, "expected <coordinates_file>");
+  const std::vector<double> range = doc.numbers(tool, "time_range");
+  if (!range.empty() && range.size() != 2) doc.fail(tool.child("time_range"), "expected two numbers (start and end time)");
+  const double t_from = range.empty() ? -INFINITY : range[0], t_to = range.empty() ? INFINITY : range[1];
+  const double cutoff = doc.number(tool, "lowpass_cutoff_frequency_for_coordinates", -1.0);
+  std::string out_name = doc.text(tool, "output_gen_force_file", "inverse_dynamics.sto");
+  if (out_name.size() < 4 || out_name.substr(out_name.size() - 4) != ".sto") out_name += ".sto";
+  const fs::path results_dir = opt.results_override.empty() ? resolve_setup_path(dir, doc.text(tool, "results_directory", "."))
+                                                           : opt.results_override;
+  bool exclude_muscles = false;
+  for (const auto& w : doc.words(tool, "forces_to_exclude")) {
+    const std::string k = lower(w);
+    if (k == "muscles" || k == "all" || k == "actuators") exclude_muscles = true;
+  }
+  if (!doc.words(tool, "joints_to_report_body_forces").empty())
+    report.warnings.push_back("joints_to_report_body_forces: body forces are not written yet (use `weaklink analyze` for joint reactions)");
+
+  const Model model = compile_model(io::read_osim(model_path));
+  report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
+  if (!exclude_muscles && !model.muscles.empty())
+    report.warnings.push_back("forces_to_exclude does not exclude Muscles: OpenSim would add muscle forces in their default state; weaklink leaves them out");
+
+  ExternalForces external;
+  const std::string loads_name = doc.text(tool, "external_loads_file");
+  if (!loads_name.empty()) {
+    const fs::path loads_path = resolve_setup_path(dir, loads_name);
+    external = ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
+  }
+
+  const fs::path coords_path = resolve_setup_path(dir, coords_name);
+  io::Table coords = io::read_storage(coords_path);
+  if (cutoff >= 0) coords = lowpass_coordinates(coords, cutoff, coords_path.string());
+  const CoordinateSplines splines(model, coords, coords_path.string());
+  for (const auto& m : splines.missing())
+    report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; held at its default value as OpenSim does");
+
+  // Rows (§11.2 step 4): from the last row at or before the start to the last at or before the end.
+  const std::vector<double>& time = splines.time();
+  const double t_start = std::max(time.front(), t_from), t_end = std::min(time.back(), t_to);
+  int r0 = 0, r1 = -1;
+  for (int i = 0; i < static_cast<int>(time.size()); ++i) {
+    if (time[i] <= t_start) r0 = i;
+    if (time[i] <= t_end) r1 = i;
+  }
+  if (r1 < r0) throw_input_error(setup_path.string(), "<time_range>", "selects no rows of the coordinates file");
+
+  const int nq = model.nq();
+  io::Table out;
+  out.name = "Inverse Dynamics Generalized Forces";
+  out.in_degrees = false;
+  for (int c : model.tree_coordinate_order)
+    out.labels.push_back(model.coordinates[c].name +
+                         (model.coordinates[c].motion_type == MotionType::Rotational ? "_moment" : "_force"));
+  out.data.resize(r1 - r0 + 1, nq);
+  Data data(model);
+  Eigen::VectorXd q(nq), qd(nq), qdd(nq), tau(nq);
+  for (int i = r0; i <= r1; ++i) {
+    const double t = time[i];
+    splines.eval(t, q, qd, qdd);
+    calc_forward_kinematics(model, data, q);
+    clear_applied_loads(data);
+    external.apply(model, data, t);
+    calc_inverse_dynamics(model, data, q, qd, qdd, tau);
+    out.time.push_back(t);
+    for (int k = 0; k < nq; ++k) out.data(i - r0, k) = tau[model.tree_coordinate_order[k]];
+    ++report.frames;
+  }
+  fs::create_directories(results_dir);
+  const fs::path out_path = results_dir / out_name;
+  io::write_storage(out_path, out, 8);
+  report.written.push_back(out_path);
+  return report;
+}
+
+}  // namespace weaklink
