@@ -11,7 +11,7 @@ namespace weaklink::cli {
 void set_action(std::function<void()> f);
 
 void register_run_tool_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run-tool", "Run an OpenSim setup file (AnalyzeTool: BodyKinematics, MuscleAnalysis)");
+  auto* cmd = app.add_subcommand("run-tool", "Run an OpenSim setup file (AnalyzeTool: BodyKinematics, MuscleAnalysis, InverseDynamics, StaticOptimization, JointReaction; InverseDynamicsTool)");
   auto setup = std::make_shared<std::string>();
   auto opt = std::make_shared<RunToolOptions>();
   auto model = std::make_shared<std::string>();
@@ -19,11 +19,14 @@ void register_run_tool_command(CLI::App& app) {
   cmd->add_option("SETUP", *setup, "OpenSim setup XML file")->required();
   cmd->add_option("--model", *model, "Use this model instead of the setup's model_file");
   cmd->add_option("--results-dir", *results, "Write results here instead of the setup's results_directory");
+  auto threads = std::make_shared<int>(0);
+  cmd->add_option("--threads", *threads, "Worker threads for frame loops (default: all cores)");
   cmd->callback([=] {
     set_action([=] {
       RunToolOptions o;
       o.model_override = *model;
       o.results_override = *results;
+      o.threads = *threads;
       const RunToolReport r = run_tool(*setup, o);
       for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
       std::cout << r.frames << " frames analysed\n";

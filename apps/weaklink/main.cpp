@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   weaklink::cli::register_model_commands(app);
   weaklink::cli::register_run_tool_command(app);
+  weaklink::cli::register_analyze_command(app);
   weaklink::cli::register_data_commands(app);
   try {
     app.parse(argc, argv);

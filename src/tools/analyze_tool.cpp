@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "dynamics/external_forces.hpp"
+#include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/storage.hpp"
 #include "io/xml_document.hpp"
@@ -13,6 +15,8 @@
 #include "model/data.hpp"
 #include "muscles/muscle_force.hpp"
 #include "muscles/path_geometry.hpp"
+#include "tools/analyze_dynamics.hpp"
+#include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_states.hpp"
 #include "tools/inverse_dynamics_tool.hpp"
 #include "tools/setup_paths.hpp"
@@ -35,6 +39,7 @@ struct AnalysisSettings {
   std::vector<std::string> list;   // bodies / muscle_list
   std::vector<std::string> coords; // moment_arm_coordinate_list
   bool local_frame = false;
+  pugi::xml_node node;             // dynamics analyses read their own properties
 };
 
 struct Recorder {
@@ -76,7 +81,7 @@ const char* kUnitsNote =
 
 RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions& opt) {
   io::XmlDocument doc(setup_path);
-  const auto tool = doc.doc().child("OpenSimDocument").child("AnalyzeTool");
+  const auto tool = setup_tool_element(doc.doc(), "AnalyzeTool");
   if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><AnalyzeTool>");
   const fs::path dir = setup_path.parent_path();
   const std::string tool_name = tool.attribute("name").value();
@@ -90,14 +95,12 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     if (!fs::exists(model_path))
       doc.fail(tool.child("model_file"), "model file '" + model_path.string() + "' does not exist (pass --model to use another file)");
   }
-  if (!doc.words(tool, "force_set_files").empty())
-    report.warnings.push_back("force_set_files are not needed by BodyKinematics/MuscleAnalysis and were not read");
   const double lowpass = doc.number(tool, "lowpass_cutoff_frequency_for_coordinates", -1.0);
-  if (lowpass >= 0)
-    doc.fail(tool.child("lowpass_cutoff_frequency_for_coordinates"),
-             "coordinate filtering is not implemented yet (set -1 or filter the file beforehand)");
   const std::string coords_name = doc.text(tool, "coordinates_file");
-  if (coords_name.empty()) doc.fail(tool, "expected <coordinates_file> (states_file input is not supported yet)");
+  const std::string states_name = doc.text(tool, "states_file");
+  if (coords_name.empty() && states_name.empty()) doc.fail(tool, "expected <coordinates_file> or <states_file>");
+  if (!doc.text(tool, "speeds_file").empty())
+    report.warnings.push_back("speeds_file is not supported; speeds are the derivative of the coordinates' splines");
   const fs::path results_dir = opt.results_override.empty() ? resolve(dir, doc.text(tool, "results_directory", "."))
                                                            : opt.results_override;
   const int precision = static_cast<int>(doc.number(tool, "output_precision", 8));
@@ -122,20 +125,51 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     } else if (s.type == "MuscleAnalysis") {
       s.list = doc.words(a, "muscle_list");
       s.coords = doc.words(a, "moment_arm_coordinate_list");
+    } else if (s.type == "InverseDynamics" || s.type == "StaticOptimization" || s.type == "JointReaction") {
+      s.node = a;
     } else {
-      doc.fail(a, "analysis '" + s.type + "' is not implemented yet (supported: BodyKinematics, MuscleAnalysis)");
+      doc.fail(a, "analysis '" + s.type + "' is not implemented yet (supported: BodyKinematics, MuscleAnalysis, InverseDynamics, StaticOptimization, JointReaction)");
     }
     if (s.on) analyses.push_back(s);
   }
   if (analyses.empty()) doc.fail(tool, "no analysis is switched on in <AnalysisSet>");
 
-  const Model model = compile_model(io::read_osim(model_path));
+  // Model with the force set files appended (§12.1): reserve and residual actuators.
+  ModelSpec spec = io::read_osim(model_path);
+  if (doc.boolean(tool, "replace_force_set", false)) {
+    spec.muscles.clear();
+    spec.actuators.clear();
+    spec.force_order.clear();
+  }
+  for (const auto& f : doc.words(tool, "force_set_files")) {
+    const fs::path p = resolve(dir, f);
+    if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + p.string() + "' does not exist");
+    io::append_force_set_file(p, spec);
+  }
+  const Model model = compile_model(spec);
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
-  const fs::path coords_path = resolve(dir, coords_name);
-  const io::Table coords = io::read_storage(coords_path);
-  const StatesTable states = states_from_coordinates(model, coords, coords_path.string());
-  for (const auto& m : states.missing)
-    report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; set to 0 as OpenSim does");
+
+  ExternalForces external;
+  const std::string loads_name = doc.text(tool, "external_loads_file");
+  if (!loads_name.empty()) {
+    const fs::path loads_path = resolve(dir, loads_name);
+    external = ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
+  }
+
+  StatesTable states;
+  if (!coords_name.empty()) {
+    const fs::path coords_path = resolve(dir, coords_name);
+    io::Table coords = io::read_storage(coords_path);
+    if (lowpass >= 0) coords = lowpass_coordinates(coords, lowpass, coords_path.string());
+    states = states_from_coordinates(model, coords, coords_path.string());
+    for (const auto& m : states.missing)
+      report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; set to 0 as OpenSim does");
+  } else {
+    const fs::path states_path = resolve(dir, states_name);
+    states = states_from_states_file(model, io::read_storage(states_path), states_path.string());
+    for (const auto& m : states.missing)
+      report.warnings.push_back("state of coordinate '" + m + "' is not in " + states_path.filename().string() + "; set to 0");
+  }
 
   // Frame selection (§12.4): absolute row indices; begin and end always recorded.
   const int n = static_cast<int>(states.time.size());
@@ -155,7 +189,21 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   double total_mass = 0;
   for (int b = 1; b < nb; ++b) total_mass += model.bodies[b].mass;
 
+  AnalyzeContext ctx{model, states, external.size() > 0 ? &external : nullptr, doc, dir, results_dir, tool_name,
+                     precision, i0, i1, ThreadOptions{opt.threads, 16}, report};
   for (const auto& a : analyses) {
+    if (a.type == "InverseDynamics") {
+      run_inverse_dynamics_analysis(ctx, a.node);
+      continue;
+    }
+    if (a.type == "StaticOptimization") {
+      run_static_optimization_analysis(ctx, a.node);
+      continue;
+    }
+    if (a.type == "JointReaction") {
+      run_joint_reaction_analysis(ctx, a.node);
+      continue;
+    }
     const bool all = a.list.empty() || (a.list.size() == 1 && a.list[0] == "all");
     std::vector<Recorder> recs;
     std::vector<int> selected;   // bodies or muscles
@@ -286,7 +334,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
 RunToolReport run_tool(const fs::path& setup, const RunToolOptions& options) {
   io::XmlDocument doc(setup);
   auto root = doc.doc().child("OpenSimDocument");
-  if (!root) throw_input_error(setup.string(), "", "expected an <OpenSimDocument> setup file");
+  if (!root) root = doc.doc();  // old setups without the wrapper
   for (auto c : root.children()) {
     if (c.type() != pugi::node_element) continue;
     const std::string tag = c.name();

@@ -1,6 +1,6 @@
 #pragma once
 // OpenSim's AnalyzeTool (opensim-compat §12) for the analyses weaklink implements so far:
-// BodyKinematics and MuscleAnalysis. Output files have OpenSim's names and columns.
+// BodyKinematics, MuscleAnalysis, InverseDynamics, StaticOptimization, JointReaction. Output files have OpenSim's names and columns.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -10,6 +10,7 @@ namespace weaklink {
 struct RunToolOptions {
   std::filesystem::path model_override;    // --model: use this model instead of model_file
   std::filesystem::path results_override;  // --results-dir
+  int threads = 0;                          // worker threads for frame loops (0: all cores)
 };
 
 struct RunToolReport {

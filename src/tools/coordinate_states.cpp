@@ -55,4 +55,34 @@ StatesTable states_from_coordinates(const Model& model, const io::Table& t, cons
   return s;
 }
 
+StatesTable states_from_states_file(const Model& model, const io::Table& t, const std::string& file) {
+  const int n = static_cast<int>(t.time.size());
+  const int nq = model.nq();
+  if (n < 1) throw_input_error(file, "", "the states file has no rows");
+  for (int i = 1; i < n; ++i)
+    if (!(t.time[i] > t.time[i - 1]))
+      throw_input_error(file, "row " + std::to_string(i + 1), "time must increase strictly from row to row");
+  StatesTable s;
+  s.time = t.time;
+  s.q = Eigen::MatrixXd::Zero(n, nq);
+  s.qdot = Eigen::MatrixXd::Zero(n, nq);
+  auto copy = [&](int col, int c, Eigen::MatrixXd& dst, const std::string& label) {
+    for (int i = 0; i < n; ++i) {
+      dst(i, c) = t.data(i, col);
+      if (!std::isfinite(dst(i, c)))
+        throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + label + "'", "value is not a finite number");
+    }
+  };
+  for (int c = 0; c < nq; ++c) {
+    const std::string& name = model.coordinates[c].name;
+    const int qc = t.find_column(name);
+    if (qc < 0) s.missing.push_back(name);
+    else copy(qc, c, s.q, t.labels[qc]);
+    int uc = t.find_column(name + "_u");
+    if (uc < 0) uc = t.find_column(name + "/speed");
+    if (uc >= 0) copy(uc, c, s.qdot, t.labels[uc]);
+  }
+  return s;
+}
+
 }  // namespace weaklink

@@ -21,4 +21,9 @@ struct StatesTable {
 
 StatesTable states_from_coordinates(const Model& model, const io::Table& coordinates, const std::string& file_name);
 
+// States from a states file (AnalyzeTool states_file, §12.2): values and speeds by state name
+// (`<coord>` or `<coord>/value`, `<coord>_u` or `<coord>/speed`), SI units as stored, no filtering
+// and no assembly. Missing states are 0 and listed in `missing`.
+StatesTable states_from_states_file(const Model& model, const io::Table& states, const std::string& file_name);
+
 }  // namespace weaklink

@@ -33,7 +33,7 @@ std::string lower(std::string s) {
 
 RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToolOptions& opt) {
   io::XmlDocument doc(setup_path);
-  const auto tool = doc.doc().child("OpenSimDocument").child("InverseDynamicsTool");
+  const auto tool = setup_tool_element(doc.doc(), "InverseDynamicsTool");
   if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><InverseDynamicsTool>");
   const fs::path dir = setup_path.parent_path();
   RunToolReport report;

@@ -4,14 +4,25 @@
 #include <filesystem>
 #include <string>
 
+#include <pugixml.hpp>
+
 namespace weaklink {
 
 inline std::filesystem::path resolve_setup_path(const std::filesystem::path& setup_dir, const std::string& name) {
   std::string n = name;
   for (char& c : n)
     if (c == '\\') c = '/';
+  const std::filesystem::path dir = setup_dir.empty() ? std::filesystem::path(".") : setup_dir;
+  if (n.find_first_not_of(" \t") == std::string::npos) return dir;  // empty: the setup's folder
   const std::filesystem::path p(n);
-  return p.is_absolute() ? p : setup_dir / p;
+  return p.is_absolute() ? p : dir / p;
+}
+
+// The tool element of a setup document: <OpenSimDocument><Tool> or, in some old files, <Tool>
+// at the root.
+inline pugi::xml_node setup_tool_element(const pugi::xml_document& doc, const char* tool) {
+  if (auto wrapped = doc.child("OpenSimDocument").child(tool)) return wrapped;
+  return doc.child(tool);
 }
 
 }  // namespace weaklink

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "support/reference.hpp"
@@ -100,4 +102,30 @@ TEST(Cli, RunToolRejectsBadSetupsClearly) {
   EXPECT_NE(r.output.find("missing.osim"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--model"), std::string::npos) << r.output;
   fs::remove_all(dir);
+}
+
+TEST(Cli, AnalyzeRunsTheWalkingTrialAndRejectsBadInput) {
+  // Usage errors and bad files first (no reference needed).
+  EXPECT_EQ(run_cli("analyze --model x.osim").code, 2);  // --motion is required
+  const std::string demo = (weaklink::test::source_dir() / "data/models/weaklink_demo_leg.osim").string();
+  const Result missing = run_cli("analyze --model " + demo + " --motion no_such_motion.mot -o /tmp/weaklink_cli_analyze_none");
+  EXPECT_EQ(missing.code, 1) << missing.output;
+  EXPECT_NE(missing.output.find("no_such_motion.mot"), std::string::npos) << missing.output;
+  EXPECT_FALSE(fs::exists("/tmp/weaklink_cli_analyze_none/weaklink_demo_leg_lumbar_loads.sto"));
+
+  WEAKLINK_REQUIRE_REFERENCE();
+  const fs::path d = weaklink::test::reference_dir() / "gait2392-so-jra";
+  const fs::path out = fs::temp_directory_path() / ("weaklink_cli_analyze_" + std::to_string(getpid()));
+  const Result ok = run_cli("analyze --model " + (d / "subject01_simbody_adjusted_StaticOp.osim").string() + " --motion " +
+                            (d / "subject01_walk1_Kinematics.sto").string() + " --external-loads " +
+                            (d / "foot_floor_loads.xml").string() + " --reserves " +
+                            (d / "gait2392_SO_weak_Residual_Actuators.xml").string() + " --step 100 --threads 2 -o " + out.string());
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("frames analysed"), std::string::npos);
+  EXPECT_EQ(ok.output.find("static optimization"), std::string::npos) << "no feasibility warning expected: " << ok.output;
+  for (const char* f : {"subject01_inverse_dynamics.sto", "subject01_StaticOptimization_activation.sto",
+                        "subject01_StaticOptimization_force.sto", "subject01_JointReaction_ReactionLoads.sto",
+                        "subject01_lumbar_loads.sto", "subject01_feasibility.csv"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  fs::remove_all(out);
 }

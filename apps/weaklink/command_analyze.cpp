@@ -1,0 +1,45 @@
+// `weaklink analyze`: ID → SO → JR (+ lumbar loads) in one process, no intermediate files.
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "tools/analysis_pipeline.hpp"
+
+namespace weaklink::cli {
+
+void set_action(std::function<void()> f);
+
+void register_analyze_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("analyze", "Inverse dynamics, static optimization, joint reactions and lumbar loads of a motion");
+  auto o = std::make_shared<AnalysisPipelineOptions>();
+  auto model = std::make_shared<std::string>(), motion = std::make_shared<std::string>();
+  auto loads = std::make_shared<std::string>(), reserves = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>("weaklink_results");
+  cmd->add_option("--model", *model, "OpenSim model (.osim)")->required();
+  cmd->add_option("--motion", *motion, "Coordinates (.mot/.sto, e.g. from inverse kinematics)")->required();
+  cmd->add_option("--external-loads", *loads, "ExternalLoads XML (ground reaction forces)");
+  cmd->add_option("--reserves", *reserves, "ForceSet XML of reserve/residual actuators to add");
+  cmd->add_option("-o,--output-dir", *out, "Folder for the results");
+  cmd->add_option("--lowpass", o->lowpass_hz, "Low-pass cutoff for the coordinates in Hz (OpenSim's filter; default off)");
+  cmd->add_option("--start", o->start, "First time to analyse (s)");
+  cmd->add_option("--end", o->end, "Last time to analyse (s)");
+  cmd->add_option("--step", o->step, "Analyse every N-th row (OpenSim's step_interval)")->check(CLI::PositiveNumber);
+  cmd->add_option("--activation-exponent", o->so.activation_exponent, "Static optimization exponent (default 2)");
+  cmd->add_option("--threads", o->threads.threads, "Worker threads (default: all cores)");
+  cmd->callback([=] {
+    set_action([=] {
+      AnalysisPipelineOptions opt = *o;
+      opt.model = *model;
+      opt.motion = *motion;
+      opt.external_loads = *loads;
+      opt.reserves = *reserves;
+      opt.output_dir = *out;
+      const RunToolReport r = run_analysis_pipeline(opt);
+      for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+      std::cout << r.frames << " frames analysed\n";
+      for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
+    });
+  });
+}
+
+}  // namespace weaklink::cli

@@ -1,0 +1,202 @@
+#include "tools/analysis_pipeline.hpp"
+
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "dynamics/external_forces.hpp"
+#include "dynamics/inverse_dynamics.hpp"
+#include "io/atomic_write.hpp"
+#include "io/external_loads.hpp"
+#include "io/osim_reader.hpp"
+#include "io/storage.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "tools/analyze_dynamics.hpp"
+#include "tools/coordinate_filter.hpp"
+#include "tools/coordinate_states.hpp"
+
+namespace weaklink {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool contains_any(const std::string& s, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (s.find(w) != std::string::npos) return true;
+  return false;
+}
+
+io::Table table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
+                const std::string& description) {
+  io::Table t;
+  t.name = std::move(name);
+  t.labels = std::move(labels);
+  t.time = time;
+  t.data = std::move(data);
+  std::size_t b = 0;
+  while (b <= description.size()) {
+    const std::size_t e = std::min(description.find('\n', b), description.size());
+    t.metadata.push_back({"", description.substr(b, e - b)});
+    b = e + 1;
+  }
+  return t;
+}
+
+}  // namespace
+
+int find_lumbar_joint(const Model& model) {
+  for (int j = 0; j < static_cast<int>(model.joints.size()); ++j) {
+    const Joint& jt = model.joints[j];
+    const std::string parent = lower(model.bodies[jt.parent_body].name), child = lower(model.bodies[jt.child_body].name);
+    if (parent.find("pelvis") != std::string::npos &&
+        contains_any(child, {"torso", "lumbar", "thorax", "trunk", "spine", "l5", "l4", "abdomen", "back"}))
+      return j;
+  }
+  return -1;
+}
+
+LumbarLoad lumbar_load_from_reaction(const Vec3& f, const Vec3& m) {
+  return LumbarLoad{f.y(), f.x(), f.z(), m};
+}
+
+RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
+  RunToolReport report;
+  ModelSpec spec = io::read_osim(o.model);
+  if (!o.reserves.empty()) io::append_force_set_file(o.reserves, spec);
+  const Model model = compile_model(spec);
+  report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
+  ExternalForces external;
+  if (!o.external_loads.empty()) external = ExternalForces(model, io::read_external_loads(o.external_loads), o.external_loads.string());
+  io::Table coords = io::read_storage(o.motion);
+  if (o.lowpass_hz >= 0) coords = lowpass_coordinates(coords, o.lowpass_hz, o.motion.string());
+  const StatesTable states = states_from_coordinates(model, coords, o.motion.string());
+  for (const auto& m : states.missing)
+    report.warnings.push_back("coordinate '" + m + "' is not in " + o.motion.filename().string() + "; set to 0");
+  if (o.step < 1) throw_input_error(o.motion.string(), "--step", "expected a positive integer");
+
+  // Frames: as the Analyze tool (§12.4).
+  int first = 0, last = -1;
+  for (int i = 0; i < static_cast<int>(states.time.size()); ++i) {
+    if (states.time[i] <= o.start) first = i;
+    if (states.time[i] <= o.end) last = i;
+  }
+  if (last < first) throw_input_error(o.motion.string(), "", "no rows fall in the requested time range");
+  std::vector<int> rows;
+  for (int i = first; i <= last; ++i)
+    if (i == first || i == last || i % o.step == 0) rows.push_back(i);
+  const Eigen::MatrixXd acc = spline_accelerations(states);
+  MotionFrames motion;
+  const Eigen::Index n = static_cast<Eigen::Index>(rows.size()), nq = model.nq();
+  motion.q.resize(n, nq);
+  motion.u.resize(n, nq);
+  motion.qddot.resize(n, nq);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const int i = rows[static_cast<std::size_t>(k)];
+    motion.time.push_back(states.time[i]);
+    motion.q.row(k) = states.q.row(i);
+    motion.u.row(k) = states.qdot.row(i);
+    motion.qddot.row(k) = acc.row(i);
+  }
+  const ExternalForces* ext = external.size() > 0 ? &external : nullptr;
+  fs::create_directories(o.output_dir);
+  const std::string base = model.name;
+  auto write = [&](const std::string& file, const io::Table& t) {
+    const fs::path p = o.output_dir / file;
+    io::write_storage(p, t, 8);
+    report.written.push_back(p);
+  };
+
+  // 1. Inverse dynamics (net joint moments), in multibody-tree order as OpenSim's ID tool.
+  {
+    Data data(model);
+    Eigen::VectorXd q(nq), u(nq), a(nq), tau(nq);
+    Eigen::MatrixXd out(n, nq);
+    for (Eigen::Index k = 0; k < n; ++k) {
+      q = motion.q.row(k).transpose();
+      u = motion.u.row(k).transpose();
+      a = motion.qddot.row(k).transpose();
+      calc_forward_kinematics(model, data, q);
+      clear_applied_loads(data);
+      if (ext) ext->apply(model, data, motion.time[static_cast<std::size_t>(k)]);
+      calc_inverse_dynamics(model, data, q, u, a, tau);
+      for (int c = 0; c < nq; ++c) out(k, c) = tau[model.tree_coordinate_order[c]];
+    }
+    std::vector<std::string> labels;
+    for (int c : model.tree_coordinate_order)
+      labels.push_back(model.coordinates[c].name + (model.coordinates[c].motion_type == MotionType::Rotational ? "_moment" : "_force"));
+    write(base + "_inverse_dynamics.sto", table("Inverse Dynamics Generalized Forces", labels, motion.time, out, ""));
+  }
+
+  // 2. Static optimization.
+  const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ext, o.so, o.threads);
+  write(base + "_StaticOptimization_activation.sto", table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
+  {
+    std::vector<std::string> labels = so.actuator_names;
+    labels.insert(labels.end(), so.external_labels.begin(), so.external_labels.end());
+    Eigen::MatrixXd f(n, so.forces.cols() + so.external.cols());
+    f << so.forces, so.external;
+    write(base + "_StaticOptimization_force.sto", table("ModelForces", labels, motion.time, f, ""));
+  }
+  int failed = 0;
+  for (const auto& f : so.frames) failed += f.feasible ? 0 : 1;
+  if (failed > 0)
+    report.warnings.push_back(fmt::format("static optimization: {} of {} frames cannot be balanced within the actuators' bounds (see {}_feasibility.csv)",
+                                          failed, so.frames.size(), base));
+  {
+    std::string csv = "time,feasible,max_residual,worst_coordinate,reserve_max,reserve_actuator\n";
+    for (std::size_t k = 0; k < so.frames.size(); ++k) {
+      const auto& f = so.frames[k];
+      csv += fmt::format("{:.8f},{},{:.6g},{},{:.6g},{}\n", motion.time[k], f.feasible ? 1 : 0, f.max_residual,
+                         f.worst_coordinate >= 0 ? model.coordinates[f.worst_coordinate].name : "", f.reserve_max,
+                         f.reserve_actuator >= 0 ? so.actuator_names[f.reserve_actuator] : "");
+    }
+    const fs::path p = o.output_dir / (base + "_feasibility.csv");
+    io::write_file_atomically(p, csv);
+    report.written.push_back(p);
+  }
+
+  // 3. Joint reactions of every joint on its child, in the child's frame; lumbar loads.
+  std::vector<std::string> names;
+  for (const Joint& j : model.joints) names.push_back(j.name);
+  const std::vector<ReactionRequest> requests = reaction_requests(model, names, {"child"}, {"child"}, o.model.string(), "joints");
+  const Eigen::MatrixXd jr = run_joint_reactions(model, motion, ext, so.actuators, so.forces, requests, o.threads);
+  {
+    std::vector<std::string> labels;
+    for (const auto& r : requests)
+      for (const char* s : {"_fx", "_fy", "_fz", "_mx", "_my", "_mz", "_px", "_py", "_pz"}) labels.push_back(r.label + s);
+    write(base + "_JointReaction_ReactionLoads.sto", table("Joint Reaction Loads", labels, motion.time, jr, ""));
+  }
+  const int lumbar = find_lumbar_joint(model);
+  if (lumbar < 0) {
+    report.warnings.push_back("no joint between the pelvis and a torso or lumbar body: lumbar loads not written");
+  } else {
+    const Joint& jt = model.joints[lumbar];
+    const std::string child = model.bodies[jt.child_body].name;
+    Eigen::MatrixXd out(n, 6);
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const Eigen::Index c = 9 * lumbar;
+      const LumbarLoad l = lumbar_load_from_reaction(Vec3(jr(k, c), jr(k, c + 1), jr(k, c + 2)), Vec3(jr(k, c + 3), jr(k, c + 4), jr(k, c + 5)));
+      out.row(k) << l.compression, l.ap_shear, l.lateral_shear, l.moment.x(), l.moment.y(), l.moment.z();
+    }
+    const std::string pre = fmt::format("{}_on_{}_in_{}_at_{}_", jt.name, child, child, jt.name);
+    write(base + "_lumbar_loads.sto",
+          table("Lumbar Loads", {pre + "compression", pre + "ap_shear", pre + "lateral_shear", pre + "mx", pre + "my", pre + "mz"}, motion.time, out,
+                fmt::format("Load of joint '{}' on body '{}' at the joint centre, expressed in the {} frame.\n"
+                            "compression: along {}'s y axis, positive when pelvis and {} are pressed together (N).\n"
+                            "ap_shear: along x, positive anterior (N); lateral_shear: along z, positive right (N).\n"
+                            "mx, my, mz: moments about the joint centre (N m). Muscle forces are included.",
+                            jt.name, child, child, child, child)));
+  }
+  report.frames = static_cast<int>(n);
+  return report;
+}
+
+}  // namespace weaklink

@@ -1,0 +1,51 @@
+#pragma once
+// The Analyze tool's dynamics analyses (opensim-compat §12–§14): InverseDynamics, StaticOptimization
+// and JointReaction over the tool's states, written with OpenSim's file names and columns.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <pugixml.hpp>
+
+#include "dynamics/external_forces.hpp"
+#include "io/xml_document.hpp"
+#include "model/model.hpp"
+#include "tools/analyze_tool.hpp"
+#include "tools/coordinate_states.hpp"
+#include "tools/trajectory_analyses.hpp"
+
+namespace weaklink {
+
+// What every analysis of one AnalyzeTool run shares.
+struct AnalyzeContext {
+  const Model& model;
+  const StatesTable& states;
+  const ExternalForces* external = nullptr;
+  const io::XmlDocument& doc;
+  std::filesystem::path setup_dir, results_dir;
+  std::string tool_name;
+  int precision = 8;
+  int first_row = 0, last_row = -1;  // §12.4 frame range (absolute rows of the states table)
+  ThreadOptions threads;
+  RunToolReport& report;
+};
+
+// Rows recorded by an analysis with this step interval (§12.4: first, last, and i % k == 0).
+std::vector<int> recorded_rows(const AnalyzeContext& ctx, int step_interval);
+
+// Target accelerations as OpenSim's SO builds them (§9.2, §13.2): the derivative of a quintic
+// spline through the speeds. rows × nq.
+Eigen::MatrixXd spline_accelerations(const StatesTable& states);
+
+void run_inverse_dynamics_analysis(const AnalyzeContext& ctx, const pugi::xml_node& analysis);
+void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml_node& analysis);
+void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node& analysis);
+
+// Parses OpenSim's joint_names / apply_on_bodies / express_in_frame lists into requests; throws
+// InputError naming the element for unknown joints or frames.
+std::vector<ReactionRequest> reaction_requests(const Model& model, const std::vector<std::string>& joints,
+                                               const std::vector<std::string>& on_bodies,
+                                               const std::vector<std::string>& frames, const std::string& where_file,
+                                               const std::string& where);
+
+}  // namespace weaklink

@@ -1,0 +1,138 @@
+#include "tools/trajectory_analyses.hpp"
+
+#include <memory>
+
+#include "dynamics/actuator_forces.hpp"
+#include "dynamics/forward_dynamics.hpp"
+#include "dynamics/inverse_dynamics.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "muscles/path_forces.hpp"
+
+namespace weaklink {
+
+StaticOptimizationTrajectory run_static_optimization(const Model& model, const MotionFrames& motion,
+                                                     const ExternalForces* external,
+                                                     const StaticOptimizationOptions& options,
+                                                     const ThreadOptions& threads, const Eigen::VectorXd& strength) {
+  const int n = static_cast<int>(motion.time.size());
+  StaticOptimizationTrajectory out;
+  {
+    const StaticOptimization probe(model, options);
+    out.actuators = probe.actuators();
+    for (int k = 0; k < static_cast<int>(out.actuators.size()); ++k) out.actuator_names.push_back(probe.actuator_name(model, k));
+  }
+  const int na = static_cast<int>(out.actuators.size());
+  if (external)
+    for (int k = 0; k < external->size(); ++k)
+      for (auto& l : external->labels(model, k)) out.external_labels.push_back(std::move(l));
+  out.controls.resize(n, na);
+  out.forces.resize(n, na);
+  out.external.resize(n, static_cast<Eigen::Index>(out.external_labels.size()));
+  out.frames.resize(n);
+
+  // One workspace per thread, created by the thread that uses it.
+  struct Workspace {
+    Data data;
+    StaticOptimization so;
+    Eigen::VectorXd q, u, a, x, f;
+    std::vector<ExternalForceSample> samples;
+    Workspace(const Model& m, const StaticOptimizationOptions& o, int ne)
+        : data(m), so(m, o), q(m.nq()), u(m.nq()), a(m.nq()), x(static_cast<Eigen::Index>(so.actuators().size())),
+          f(static_cast<Eigen::Index>(so.actuators().size())), samples(static_cast<std::size_t>(ne)) {}
+  };
+  const int nthreads = std::max(1, threads.threads > 0 ? threads.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<Workspace>> spaces(static_cast<std::size_t>(nthreads));
+  for_each_chunk(n, threads, [&](int t, int begin, int end) {
+    auto& ws = spaces[static_cast<std::size_t>(t)];
+    if (!ws) {
+      ws = std::make_unique<Workspace>(model, options, external ? external->size() : 0);
+      if (strength.size() == na) ws->so.strength() = strength;
+    }
+    ws->so.reset_warm_start();  // each chunk starts cold: results independent of scheduling
+    for (int i = begin; i < end; ++i) {
+      ws->q = motion.q.row(i).transpose();
+      ws->u = motion.u.row(i).transpose();
+      ws->a = motion.qddot.row(i).transpose();
+      calc_forward_kinematics(model, ws->data, ws->q);
+      clear_applied_loads(ws->data);
+      if (external) external->apply(model, ws->data, motion.time[i], ws->samples.data());
+      out.frames[i] = ws->so.solve(model, ws->data, ws->q, ws->u, ws->a, ws->x, ws->f);
+      out.controls.row(i) = ws->x.transpose();
+      out.forces.row(i) = ws->f.transpose();
+      if (external) {
+        double buffer[9];
+        Eigen::Index col = 0;
+        for (int k = 0; k < external->size(); ++k) {
+          const int m = external->record(k, ws->samples[static_cast<std::size_t>(k)], buffer);
+          for (int j = 0; j < m; ++j) out.external(i, col++) = buffer[j];
+        }
+      }
+    }
+  });
+  return out;
+}
+
+Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& motion, const ExternalForces* external,
+                                    const std::vector<Model::ForceRef>& actuators, const Eigen::MatrixXd& forces,
+                                    const std::vector<ReactionRequest>& requests, const ThreadOptions& threads) {
+  const int n = static_cast<int>(motion.time.size());
+  Eigen::MatrixXd out(n, 9 * static_cast<Eigen::Index>(requests.size()));
+  struct Workspace {
+    Data data;
+    ForwardDynamics fd;
+    Eigen::VectorXd q, u, qdd, tau, mobility;
+    explicit Workspace(const Model& m)
+        : data(m), fd(m), q(m.nq()), u(m.nq()), qdd(m.nq()), tau(m.nq()), mobility(m.nq()) {}
+  };
+  const int nthreads = std::max(1, threads.threads > 0 ? threads.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<Workspace>> spaces(static_cast<std::size_t>(nthreads));
+  for_each_chunk(n, threads, [&](int t, int begin, int end) {
+    auto& ws = spaces[static_cast<std::size_t>(t)];
+    if (!ws) ws = std::make_unique<Workspace>(model);
+    Data& data = ws->data;
+    for (int i = begin; i < end; ++i) {
+      ws->q = motion.q.row(i).transpose();
+      ws->u = motion.u.row(i).transpose();
+      calc_forward_kinematics(model, data, ws->q);
+      clear_applied_loads(data);
+      ws->mobility.setZero();
+      if (external) external->apply(model, data, motion.time[i]);
+      for (std::size_t j = 0; j < actuators.size(); ++j) {
+        const double F = forces(i, static_cast<Eigen::Index>(j));
+        if (actuators[j].muscle) apply_path_tension(model, data, ws->q, actuators[j].index, F, ws->mobility);
+        else apply_actuator(model, data, actuators[j].index, F, ws->mobility);
+      }
+      // Accelerations from these forces (§14.3 step 1), then the loads each joint transmits.
+      ws->fd.calc(model, data, ws->q, ws->u, ws->mobility, ws->qdd);
+      calc_inverse_dynamics(model, data, ws->q, ws->u, ws->qdd, ws->tau);
+      for (std::size_t r = 0; r < requests.size(); ++r) {
+        const ReactionRequest& req = requests[r];
+        const Joint& jt = model.joints[req.joint];
+        const Vec3 F_O = data.joint_force[jt.child_body], M_O = data.joint_moment[jt.child_body];
+        // On the child at M's origin, or (opposite) on the parent at F's origin.
+        const Vec3 p = req.on_parent ? (data.X_GB[jt.parent_body] * jt.X_PF).p : (data.X_GB[jt.child_body] * jt.X_BM).p;
+        Vec3 F = F_O, M = M_O - p.cross(F_O);
+        if (req.on_parent) {
+          F = -F;
+          M = -M;
+        }
+        Transform X_GE;  // the expressed-in frame
+        if (req.frame >= 0) {
+          const Frame& fr = model.frames[req.frame];
+          X_GE = data.X_GB[fr.body] * fr.X_BF;
+        }
+        const Vec3 Fe = X_GE.R.transpose() * F, Me = X_GE.R.transpose() * M;
+        const Vec3 pe = X_GE.R.transpose() * (p - X_GE.p);
+        const Eigen::Index c = 9 * static_cast<Eigen::Index>(r);
+        for (int k = 0; k < 3; ++k) {
+          out(i, c + k) = Fe[k];
+          out(i, c + 3 + k) = Me[k];
+          out(i, c + 6 + k) = pe[k];
+        }
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace weaklink

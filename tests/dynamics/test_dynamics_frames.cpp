@@ -1,0 +1,113 @@
+// The per-frame dynamics pipeline (external loads, static optimization, path and actuator loads,
+// forward dynamics, reactions) allocates nothing once warm, and trajectory results do not depend
+// on the number of threads.
+#include <gtest/gtest.h>
+
+#include "dynamics/actuator_forces.hpp"
+#include "dynamics/external_forces.hpp"
+#include "dynamics/forward_dynamics.hpp"
+#include "dynamics/inverse_dynamics.hpp"
+#include "io/external_loads.hpp"
+#include "io/osim_reader.hpp"
+#include "io/storage.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "muscles/path_forces.hpp"
+#include "support/allocation_counter.hpp"
+#include "support/reference.hpp"
+#include "tools/analyze_dynamics.hpp"
+#include "tools/coordinate_states.hpp"
+#include "tools/trajectory_analyses.hpp"
+
+namespace fs = std::filesystem;
+using namespace weaklink;
+
+namespace {
+
+struct Gait {
+  Model model;
+  ExternalForces ext;
+  MotionFrames motion;
+};
+
+Gait load_gait(int step) {
+  const fs::path dir = test::reference_dir() / "gait2392-so-jra";
+  ModelSpec spec = io::read_osim(dir / "subject01_simbody_adjusted_StaticOp.osim");
+  io::append_force_set_file(dir / "gait2392_SO_weak_Residual_Actuators.xml", spec);
+  Gait g{compile_model(spec), {}, {}};
+  g.ext = ExternalForces(g.model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
+  const StatesTable s = states_from_coordinates(g.model, io::read_storage(dir / "subject01_walk1_Kinematics.sto"), "q");
+  const Eigen::MatrixXd acc = spline_accelerations(s);
+  std::vector<int> rows;
+  for (int i = 0; i < static_cast<int>(s.time.size()); i += step) rows.push_back(i);
+  const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
+  g.motion.q.resize(n, g.model.nq());
+  g.motion.u.resize(n, g.model.nq());
+  g.motion.qddot.resize(n, g.model.nq());
+  for (Eigen::Index k = 0; k < n; ++k) {
+    g.motion.time.push_back(s.time[rows[k]]);
+    g.motion.q.row(k) = s.q.row(rows[k]);
+    g.motion.u.row(k) = s.qdot.row(rows[k]);
+    g.motion.qddot.row(k) = acc.row(rows[k]);
+  }
+  return g;
+}
+
+}  // namespace
+
+TEST(NoAllocation, StaticOptimizationAndJointReactionFrames) {
+  WEAKLINK_REQUIRE_REFERENCE();
+  const Gait g = load_gait(25);
+  const Model& model = g.model;
+  Data data(model);
+  StaticOptimization so(model, StaticOptimizationOptions{});
+  ForwardDynamics fd(model);
+  const int nq = model.nq(), na = static_cast<int>(so.actuators().size());
+  Eigen::VectorXd q(nq), u(nq), a(nq), x(na), f(na), mobility(nq), qdd(nq), tau(nq);
+  std::vector<ExternalForceSample> samples(static_cast<std::size_t>(g.ext.size()));
+  auto frame = [&](Eigen::Index k) {
+    q = g.motion.q.row(k).transpose();
+    u = g.motion.u.row(k).transpose();
+    a = g.motion.qddot.row(k).transpose();
+    calc_forward_kinematics(model, data, q);
+    clear_applied_loads(data);
+    g.ext.apply(model, data, g.motion.time[static_cast<std::size_t>(k)], samples.data());
+    const StaticOptimizationFrame r = so.solve(model, data, q, u, a, x, f);
+    EXPECT_TRUE(r.feasible);
+    clear_applied_loads(data);
+    mobility.setZero();
+    g.ext.apply(model, data, g.motion.time[static_cast<std::size_t>(k)]);
+    for (int j = 0; j < na; ++j) {
+      const auto& ref = so.actuators()[static_cast<std::size_t>(j)];
+      if (ref.muscle) apply_path_tension(model, data, q, ref.index, f[j], mobility);
+      else apply_actuator(model, data, ref.index, f[j], mobility);
+    }
+    fd.calc(model, data, q, u, mobility, qdd);
+    calc_inverse_dynamics(model, data, q, u, qdd, tau);
+    // SO's forces reproduce the target accelerations of the free coordinates in forward dynamics.
+    for (int c : fd.free()) EXPECT_NEAR(qdd[c], a[c], 1e-6 * (1 + std::abs(a[c])));
+  };
+  frame(0);  // warm: first touches of lazily sized workspaces
+  const std::size_t before = test::allocations_on_this_thread();
+  for (Eigen::Index k = 1; k < static_cast<Eigen::Index>(g.motion.time.size()); ++k) frame(k);
+  EXPECT_EQ(test::allocations_on_this_thread() - before, 0u);
+}
+
+TEST(Threads, TrajectoryResultsDoNotDependOnThreadCount) {
+  WEAKLINK_REQUIRE_REFERENCE();
+  const Gait g = load_gait(7);
+  const auto requests = reaction_requests(g.model, {"back", "hip_r", "knee_r"}, {"child"}, {"child"}, "test", "test");
+  Eigen::MatrixXd forces[3], loads[3];
+  for (int t : {1, 2, 3}) {
+    ThreadOptions opt;
+    opt.threads = t;
+    opt.chunk_frames = 8;
+    const auto so = run_static_optimization(g.model, g.motion, &g.ext, StaticOptimizationOptions{}, opt);
+    forces[t - 1] = so.forces;
+    loads[t - 1] = run_joint_reactions(g.model, g.motion, &g.ext, so.actuators, so.forces, requests, opt);
+  }
+  // Chunks are fixed and start cold, so the arithmetic is the same whatever thread runs them.
+  for (int t = 1; t < 3; ++t) {
+    EXPECT_EQ((forces[t] - forces[0]).cwiseAbs().maxCoeff(), 0.0);
+    EXPECT_EQ((loads[t] - loads[0]).cwiseAbs().maxCoeff(), 0.0);
+  }
+}
