@@ -19,8 +19,6 @@ constexpr double kRankTolerance = 1e-13;
 // Part of the gradient outside range(A_F) above which the step follows the dual's flat directions
 // (relative to |g|, and to the problem's scale: below 100 eps it is rounding of b − A x).
 constexpr double kInconsistent = 1e-8;
-// Recently visited active sets remembered by the cycling guard.
-constexpr int kCycleMemory = 8;
 // Penalty weights δ / ref of the least-squares mode, each warm-started from the previous one.
 // The last levels matter when b is barely outside reach: the penalty solution's residual is then
 // about δ|λ| rather than the least one until δ is tiny. (|λ| ~ |r|/δ, so they are cheap then.)
@@ -60,7 +58,7 @@ void QpActiveSet::resize(int max_rows, int max_cols) {
                              &best_lambda_})
     v->setZero(cap_m_);
   for (Eigen::VectorXd* v :
-       {&s_, &v_, &x_, &z_, &xfix_, &cand_, &inv_w_, &sqrt_inv_w_, &col_abs_, &col_max_, &best_x_})
+       {&s_, &v_, &x_, &z_, &xfix_, &inv_w_, &sqrt_inv_w_, &col_abs_, &col_max_, &best_x_})
     v->setZero(cap_n_);
   perm_.assign(cap_m_, 0);
   state_.assign(cap_n_, 0);
@@ -334,8 +332,10 @@ QpActiveSet::Step QpActiveSet::line_search(const Problem& p, double delta, bool 
   return Step::Taken;
 }
 
-// Semismooth Newton with exact line search on g(λ) − δ|λ|²/2 (δ = 0: the problem itself; δ > 0:
-// the penalty problem min ½Σwx² + |Ax − b|²/(2δ)), starting from lambda_.
+// Semismooth Newton on g(λ) − δ|λ|²/2 (δ = 0: the problem itself; δ > 0: the penalty problem
+// min ½Σwx² + |Ax − b|²/(2δ)), starting from lambda_. Each step: factor the active set's system
+// (or reuse it when the active set is unchanged: then the step refines rounding), step towards its
+// solution, or along the dual's flat directions when the gradient has a part outside range(A_F).
 QpActiveSet::Run QpActiveSet::newton(const Problem& p, double delta, int max_iterations, int& iterations) {
   const int m = m_, n = n_;
   int steps = 0, refinements = 0, visits = 0;
@@ -358,10 +358,11 @@ QpActiveSet::Run QpActiveSet::newton(const Problem& p, double delta, int max_ite
       size += std::abs(s_[j] * x_[j]);
     }
     size += p.b.cwiseAbs().dot(lambda_.head(m).cwiseAbs());
-    for (int k = 0; k < std::min(visits, kCycleMemory); ++k)
+    const int memory = static_cast<int>(seen_.size());
+    for (int k = 0; k < std::min(visits, memory); ++k)
       if (seen_[k].hash == hash && dual <= seen_[k].dual + 1e-13 * size)
         return floor_ok ? Run::Converged : Run::Stalled;
-    seen_[visits++ % kCycleMemory] = {hash, dual};
+    seen_[visits++ % memory] = {hash, dual};
     if (steps++ >= max_iterations) return floor_ok ? Run::Converged : Run::MaxIterations;
     ++iterations;
 
@@ -398,60 +399,9 @@ QpActiveSet::Run QpActiveSet::newton(const Problem& p, double delta, int max_ite
   }
 }
 
-// Active-set iteration for the least-squares compromise (x minimizing |Ax − b|² within the box,
-// ties broken by ½Σwx²). On an active set, x_F is the minimum-norm least-squares solution,
-// r = A x − b, ν = Aᵀr (the gradient of ½|Ax − b|²) and μ = w∘x − Aᵀλ with λ = M⁺(b − A_N x_N).
-// A bound is released when ν points into the box, or when ν ≈ 0 and μ does; a free variable outside
-// its bounds is fixed there. No change means x is certified: ν has the right signs (x minimizes the
-// residual) and λ − t r for large t is a KKT multiplier of the problem with b* = A x (x breaks the
-// tie). Returns true when certified within max_steps; x_ and lambda_ then hold the solution.
-bool QpActiveSet::lex_refine(const Problem& p, int max_steps, int& iterations) {
-  const int m = m_, n = n_;
-  for (int step = 0; step < max_steps; ++step) {
-    set_fixed_values(p);
-    factor_free_set(p, 0.0);
-    ++iterations;
-    rhs_.head(m) = p.b;
-    rhs_.head(m).noalias() -= p.A * xfix_.head(n);
-    range_solve(rhs_, target_);
-    s_.head(n).noalias() = p.A.transpose() * target_.head(m);
-    for (int j = 0; j < n; ++j) cand_[j] = state_[j] == 0 ? s_[j] * inv_w_[j] : xfix_[j];
-    r_.head(m).noalias() = p.A * cand_.head(n);
-    r_.head(m) -= p.b;
-    z_.head(n).noalias() = p.A.transpose() * r_.head(m);  // ν
-    const double rinf = r_.head(m).lpNorm<Eigen::Infinity>(), lam = target_.head(m).lpNorm<Eigen::Infinity>();
-    const double xtol = 1e-9 * std::max(cand_.head(n).lpNorm<Eigen::Infinity>(), 1e-300);
-    const double scale = scale_of(p, cand_);
-    int changes = 0;
-    for (int j = 0; j < n; ++j) {
-      const double l = p.lb[j], u = p.ub[j], x = cand_[j];
-      const double nu_tol = col_abs_[j] * (1e-10 * rinf + 1e-14 * scale);
-      const double mu = p.w[j] * x - s_[j], mu_tol = 1e-10 * (p.w[j] * std::abs(x) + col_abs_[j] * lam);
-      std::int8_t next = state_[j];
-      if (state_[j] == 0) {
-        next = x < l - xtol ? -1 : x > u + xtol ? 1 : 0;
-      } else if (l < u) {
-        const double nu = state_[j] < 0 ? z_[j] : -z_[j], mu_in = state_[j] < 0 ? mu : -mu;  // ≥ 0 wanted
-        if (nu < -nu_tol || (nu <= nu_tol && mu_in < -mu_tol)) next = 0;
-      }
-      if (next != state_[j]) {
-        state_[j] = next;
-        ++changes;
-      }
-    }
-    if (changes == 0) {
-      for (int j = 0; j < n; ++j) x_[j] = std::clamp(cand_[j], p.lb[j], p.ub[j]);
-      lambda_.head(m) = target_.head(m);
-      return true;
-    }
-  }
-  return false;
-}
-
 // Infeasible (or numerically stuck). Penalty problems min ½Σwx² + |Ax − b|²/(2δ) with shrinking δ
-// (semismooth Newton, globally convergent) supply active sets for lex_refine to certify. Without a
-// certificate (e.g. b exactly on the boundary of what the bounds allow, where the multipliers grow
-// without bound) the best point seen is kept: the smallest residual, then the smallest objective.
+// (semismooth Newton, globally convergent) supply active sets for lex_active_set to certify.
+// Without a certificate the best point seen is kept: the smallest residual, then objective.
 void QpActiveSet::least_squares(const Problem& p, int max_iterations, int& iterations) {
   const int m = m_, n = n_;
   const double tol = options_.feasibility_tolerance;
@@ -477,11 +427,97 @@ void QpActiveSet::least_squares(const Problem& p, int max_iterations, int& itera
     newton(p, delta, max_iterations, iterations);
     consider();
     std::copy(state_.begin(), state_.begin() + n, saved_state_.begin());
-    if (lex_refine(p, 2, iterations)) return;
+    if (lex_active_set(p, 1, iterations)) return;  // certifies when the penalty found the active set
     std::copy(saved_state_.begin(), saved_state_.begin() + n, state_.begin());
   }
+  // Not certified (typically b barely outside reach, where the multipliers are ill-determined):
+  // a few primal active-set steps from the best point, then the best point seen.
+  x_.head(n) = best_x_.head(n);
+  if (lex_active_set(p, std::min(max_iterations, 2 * m + 10), iterations)) return;
+  consider();
   x_.head(n) = best_x_.head(n);
   lambda_.head(m) = best_lambda_.head(m);
+}
+
+// Primal active-set method for the least-squares compromise, from x_ within the bounds (variables
+// at a bound start fixed there). On the current face, x_F* = W_F⁻¹ A_Fᵀ λ with λ = M⁺(b − A_N x_N)
+// is the face's lexicographic minimizer (minimum-norm least squares); x moves towards it until a
+// bound blocks (that variable joins the fixed set). At x_F*, with r = A x − b, ν = Aᵀr (gradient of
+// ½|Ax − b|²) and μ = w∘x − Aᵀλ, the bound whose ν points into the box most is released, or else
+// (where ν ≈ 0) the one whose μ does. None: x is certified, since ν has the KKT signs (x minimizes
+// the residual) and λ − t r for large enough t is a KKT multiplier of the problem with b* = A x
+// (x breaks the tie); lambda_ is set to it. The lexicographic objective never increases. True when
+// certified within max_steps.
+bool QpActiveSet::lex_active_set(const Problem& p, int max_steps, int& iterations) {
+  const int m = m_, n = n_;
+  for (int j = 0; j < n; ++j) state_[j] = x_[j] == p.lb[j] ? -1 : x_[j] == p.ub[j] ? 1 : 0;
+  for (int step = 0; step < max_steps; ++step) {
+    set_fixed_values(p);
+    factor_free_set(p, 0.0);
+    ++iterations;
+    rhs_.head(m) = p.b;
+    rhs_.head(m).noalias() -= p.A * xfix_.head(n);
+    range_solve(rhs_, target_);
+    s_.head(n).noalias() = p.A.transpose() * target_.head(m);
+    // Step towards x_F*: whole if it is within the bounds up to rounding, else to the first bound.
+    double alpha = 1.0, overshoot = 0.0, size = 0.0;
+    int block = -1;
+    for (int j = 0; j < n; ++j) {
+      if (state_[j] != 0) continue;
+      const double xs = s_[j] * inv_w_[j], pj = xs - x_[j];
+      overshoot = std::max({overshoot, p.lb[j] - xs, xs - p.ub[j]});
+      size = std::max(size, std::abs(xs));
+      const double t = pj < 0 ? (p.lb[j] - x_[j]) / pj : pj > 0 ? (p.ub[j] - x_[j]) / pj : kInf;
+      if (t < alpha) {
+        alpha = std::max(t, 0.0);
+        block = j;
+      }
+    }
+    if (overshoot <= 1e-9 * size) {
+      alpha = 1.0;
+      block = -1;
+    }
+    for (int j = 0; j < n; ++j)
+      if (state_[j] == 0) x_[j] = std::clamp(x_[j] + alpha * (s_[j] * inv_w_[j] - x_[j]), p.lb[j], p.ub[j]);
+    if (block >= 0) {
+      const bool lower = s_[block] * inv_w_[block] < x_[block] || x_[block] == p.lb[block];
+      state_[block] = lower ? -1 : 1;
+      x_[block] = lower ? p.lb[block] : p.ub[block];
+      continue;
+    }
+    // At the face's minimizer: the most wrong multiplier, if any.
+    r_.head(m).noalias() = p.A * x_.head(n);
+    r_.head(m) -= p.b;
+    z_.head(n).noalias() = p.A.transpose() * r_.head(m);  // ν
+    const double rinf = r_.head(m).lpNorm<Eigen::Infinity>(), lam = target_.head(m).lpNorm<Eigen::Infinity>();
+    const double scale = scale_of(p, x_);
+    // ν below this is rounding, or a residual small enough to count as meeting the equality.
+    const double nu_floor = 1e-10 * rinf + 1e-2 * options_.feasibility_tolerance * scale;
+    int worst = -1;
+    double worst_score = 0.0, t = 0.0;
+    bool by_residual = false;
+    for (int j = 0; j < n; ++j) {
+      if (state_[j] == 0 || p.lb[j] == p.ub[j]) continue;
+      const double nu = state_[j] < 0 ? z_[j] : -z_[j];  // ≥ 0 wanted
+      const double mu = state_[j] < 0 ? p.w[j] * x_[j] - s_[j] : s_[j] - p.w[j] * x_[j];
+      const double nu_tol = col_abs_[j] * nu_floor, mu_scale = p.w[j] * std::abs(x_[j]) + col_abs_[j] * lam;
+      if (nu < -nu_tol) {
+        const double score = -nu / col_abs_[j];
+        if (!by_residual || score > worst_score) worst = j, worst_score = score, by_residual = true;
+      } else if (nu > nu_tol) {
+        if (mu < 0) t = std::max(t, -mu / nu);  // λ − t r makes this multiplier's sign right
+      } else if (!by_residual && mu < -1e-10 * mu_scale && -mu / mu_scale > worst_score) {
+        worst = j;
+        worst_score = -mu / mu_scale;
+      }
+    }
+    if (worst < 0) {
+      lambda_.head(m) = target_.head(m) - t * r_.head(m);
+      return true;
+    }
+    state_[worst] = 0;
+  }
+  return false;
 }
 
 // lambda_ = the solution of the (penalty) problem with the active set state_ held fixed.
@@ -500,13 +536,13 @@ QpResult QpActiveSet::solve(const Eigen::Ref<const Eigen::MatrixXd>& A, const Ei
   QpResult result;
   const Eigen::Index mi = A.rows(), ni = A.cols();
   if (b.size() != mi || lb.size() != ni || ub.size() != ni || w.size() != ni || x.size() != ni) return result;
-  bool valid = A.allFinite() && b.allFinite();
+  bool valid = b.allFinite();
   for (Eigen::Index j = 0; j < ni; ++j) {
     valid = valid && w[j] > 0 && w[j] < kInf && lb[j] <= ub[j] && lb[j] < kInf && ub[j] > -kInf;
     x[j] = lb[j] > 0 ? lb[j] : ub[j] < 0 ? ub[j] : 0.0;  // the minimizer over the box alone
   }
-  if (!valid) return result;
-  if (mi > cap_m_ || ni > cap_n_) resize(std::max<int>(static_cast<int>(mi), cap_m_), std::max<int>(static_cast<int>(ni), cap_n_));
+  if (mi > cap_m_ || ni > cap_n_)
+    resize(std::max(static_cast<int>(mi), cap_m_), std::max(static_cast<int>(ni), cap_n_));
   const int m = static_cast<int>(mi), n = static_cast<int>(ni);
   if (n != n_) reset_active_set();
   m_ = m;
@@ -515,12 +551,24 @@ QpResult QpActiveSet::solve(const Eigen::Ref<const Eigen::MatrixXd>& A, const Ei
   const Problem p{A, b, lb, ub, w};
 
   diag_.head(m).setZero();
-  for (int j = 0; j < n; ++j) {
+  for (int j = 0; j < n && valid; ++j) {  // one pass over A: column norms and diag(A W⁻¹ Aᵀ)
     inv_w_[j] = 1.0 / w[j];
     sqrt_inv_w_[j] = std::sqrt(inv_w_[j]);
-    col_abs_[j] = A.col(j).lpNorm<1>();
-    col_max_[j] = A.col(j).lpNorm<Eigen::Infinity>();
-    diag_.head(m) += inv_w_[j] * A.col(j).cwiseAbs2();
+    const double* a = A.col(j).data();
+    double sum = 0.0, max = 0.0;
+    for (int i = 0; i < m; ++i) {
+      sum += std::abs(a[i]);
+      max = std::max(max, std::abs(a[i]));
+      diag_[i] += inv_w_[j] * a[i] * a[i];
+    }
+    col_abs_[j] = sum;
+    col_max_[j] = max;
+    valid = std::isfinite(sum);  // NaN or ±inf in A
+  }
+  if (!valid) {
+    m_ = n_ = 0;
+    reset_active_set();
+    return result;
   }
   ref_ = m > 0 ? diag_.head(m).maxCoeff() : 0.0;
   if (!(ref_ > 0)) ref_ = 1.0;

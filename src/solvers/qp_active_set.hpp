@@ -1,23 +1,27 @@
 #pragma once
 // Dense QP for static optimization: minimize ½ Σ w_j x_j² subject to A x = b and lb ≤ x ≤ ub.
-// Solved once per motion frame, so it restarts from the previous frame's active set (which x_j
-// sit at which bound) and never allocates inside solve() once sized.
+// Solved once per motion frame, so it restarts from the previous frame's active set (which x_j sit
+// at which bound), gives the exact KKT point, and does not allocate inside solve() once sized.
 //
-// Method: semismooth Newton on the dual. For multipliers λ the primal minimizer over the box is
-// x(λ) = clamp(Aᵀλ / w, lb, ub); the dual g(λ) = bᵀλ + Σ_j min_{x∈[lb,ub]} (½w x² − (Aᵀλ)_j x) is
-// concave and piecewise quadratic with gradient b − A x(λ). On the free set F (x_j strictly inside
-// its bounds) the Newton system is the m×m matrix A_F W_F⁻¹ A_Fᵀ (pivoted LDLᵀ, written here so
-// its rank is decided explicitly), followed by an exact line search on g. x(λ) always lies inside
-// the bounds and the bound multipliers always have the right sign, so "optimal" means A x = b.
+// Method: semismooth Newton on the dual, i.e. an active-set method on the bounds. For multipliers λ
+// the box minimizer is x(λ) = clamp(Aᵀλ / w, lb, ub); the dual g(λ) = bᵀλ + Σ_j min_{lb≤x≤ub}
+// (½ w_j x² − (Aᵀλ)_j x) is concave, piecewise quadratic, with gradient b − A x(λ). With F the free
+// variables, the Newton step solves the m×m system A_F W_F⁻¹ A_Fᵀ λ = b − A_N x_N (the equality-
+// constrained solution on that active set; pivoted LDLᵀ, rank-revealing), taken whole when it
+// raises g enough, else with an exact line search along the piecewise-linear g'. x(λ) is always
+// within the bounds with correctly signed bound multipliers, so the method stops when A x = b.
 //
-// Infeasible problems (b outside A·box, e.g. bounds too tight, or a coordinate no actuator can
-// reach): the dual is unbounded along a direction d with dᵀb > max_{x∈box} dᵀA x, which the line
-// search detects (a Farkas certificate). The solver then returns the least-squares compromise
-//     x = argmin ½Σ w x²  over  argmin_{lb≤x≤ub} ‖A x − b‖²
-// (smallest equality residual reachable within the bounds, ties broken by the objective). It is
-// computed as the δ → 0 limit of the penalty problem min ½Σ w x² + ‖A x − b‖²/(2δ) (δ = 1e-4,
-// 1e-7, 1e-10 relative, each warm-started) whose final active set is solved exactly with a
-// pseudo-inverse, then checked (x within bounds, ‖A x − b‖² stationary within the bounds).
+// Infeasible (b outside what the bounds allow, or A rank deficient on what is free): returns
+//     x = argmin ½ Σ w x²  over  argmin_{lb≤x≤ub} |A x − b|²,
+// the smallest equality residual reachable within the bounds, ties broken by the objective, with
+// status Infeasible and the residual r = A x − b. Detected by the line search (g rises forever
+// along some d: dᵀb > max over the box of dᵀA x). Computed by penalty problems
+// min ½ Σ w x² + |A x − b|²/(2δ), δ → 0 (same Newton method), whose active set is then solved
+// exactly (minimum-norm least squares on F) and certified by its multipliers. When b is barely out
+// of reach the multipliers are ill-determined and certification can fail; then the best point
+// found is returned (smallest residual, then objective; within the bounds), which may differ
+// slightly from the exact compromise and between warm and cold starts. A residual within
+// feasibility_tolerance counts as Optimal.
 #include <array>
 #include <cstdint>
 #include <span>
@@ -67,9 +71,8 @@ class QpActiveSet {
                  const Eigen::Ref<const Eigen::VectorXd>& lb, const Eigen::Ref<const Eigen::VectorXd>& ub,
                  const Eigen::Ref<const Eigen::VectorXd>& w, Eigen::Ref<Eigen::VectorXd> x);
 
-  // Of the last solve. λ (m): w∘x − Aᵀλ = z on the solution (stationarity). For an Infeasible
-  // result these are the multipliers of the nearest feasible problem (b replaced by A x) for the
-  // final active set, meaningful only as a hint.
+  // Of the last solve. λ (m): KKT multipliers, w∘x − Aᵀλ = z (stationarity). For a least-squares
+  // compromise they are those of the nearest feasible problem (b replaced by b* = A x).
   Eigen::VectorBlock<const Eigen::VectorXd> equality_multipliers() const { return lambda_.head(m_); }
   // z = w∘x − Aᵀλ (n): ≥ 0 where x_j = lb_j, ≤ 0 where x_j = ub_j, 0 where x_j is free.
   Eigen::VectorBlock<const Eigen::VectorXd> bound_multipliers() const { return z_.head(n_); }
@@ -82,7 +85,7 @@ class QpActiveSet {
   int max_cols() const { return cap_n_; }
 
  private:
-  struct Problem;  // the current call's A, b (or b*), lb, ub, w
+  struct Problem;  // the current call's A, b, lb, ub, w
   enum class Run { Converged, Unbounded, Stalled, MaxIterations };
   enum class Step { Taken, Unbounded, NoProgress };
   struct Visit {
@@ -105,7 +108,7 @@ class QpActiveSet {
   Run newton(const Problem& p, double delta, int max_iterations, int& iterations);
   Step line_search(const Problem& p, double delta, bool newton_step, bool to_target, double& alpha);
   void start_from_state(const Problem& p, double delta);
-  bool lex_refine(const Problem& p, int max_steps, int& iterations);
+  bool lex_active_set(const Problem& p, int max_steps, int& iterations);
   void least_squares(const Problem& p, int max_iterations, int& iterations);
 
   QpOptions options_;
@@ -120,11 +123,11 @@ class QpActiveSet {
   // m-sized
   Eigen::VectorXd D_, diag_, orig_, lambda_, target_, d_, g_, rhs_, r_, tmp_, tmp2_, e2_, best_lambda_;
   // n-sized
-  Eigen::VectorXd s_, v_, x_, z_, xfix_, cand_, inv_w_, sqrt_inv_w_, col_abs_, col_max_, best_x_;
+  Eigen::VectorXd s_, v_, x_, z_, xfix_, inv_w_, sqrt_inv_w_, col_abs_, col_max_, best_x_;
   std::vector<int> perm_;
   std::vector<std::int8_t> state_, factored_state_, saved_state_, warm_;
   std::vector<Event> events_;
-  std::array<Visit, 8> seen_{};  // the cycling guard's memory
+  std::array<Visit, 8> seen_{};  // the cycling guard's memory: recently visited active sets
   int rank_ = 0;
   double factored_delta_ = 0.0;
   bool have_factor_ = false;
