@@ -53,15 +53,19 @@ std::string lower(std::string_view s) {
 
 double units_to_meters(std::string_view units, const std::string& file) {
   const std::string u = lower(units);
-  if (u.empty() || u == "m" || u == "meter" || u == "meters") return 1.0;
-  if (u == "mm" || u == "millimeter" || u == "millimeters") return 0.001;
-  if (u == "cm" || u == "centimeter" || u == "centimeters") return 0.01;
+  if (u.empty() || u == "m" || u == "meter" || u == "meters" || u == "metre" || u == "metres") return 1.0;
+  if (u == "mm" || u == "millimeter" || u == "millimeters" || u == "millimetre" || u == "millimetres") return 0.001;
+  if (u == "cm" || u == "centimeter" || u == "centimeters" || u == "centimetre" || u == "centimetres") return 0.01;
   throw_input_error(file, "line 3", fmt::format("unknown Units '{}'; expected mm, cm or m", units));
 }
 
 struct Header {
   MarkerTable m;
   long long num_frames = -1;
+  std::size_t extra_columns = 0;  // X/Y/Z labels beyond the named markers (ignored)
+  bool pending = false;           // line 5 was already a data row (no X1 Y1 Z1 line)
+  std::string_view pending_line;
+  std::size_t pending_number = 0;
 };
 
 Header read_header(LineCursor& cur, const std::string& file) {
@@ -139,14 +143,29 @@ Header read_header(LineCursor& cur, const std::string& file) {
     throw_input_error(file, "line 5", "the file ends early; expected the X1 Y1 Z1 ... line");
   split_fields(line, fields);
   drop_empty(fields);
-  bool ok = fields.size() == 3 * h.m.names.size();
+  double number = 0;
+  if (fields.size() >= 2 && parse_double(fields[0], number) && parse_double(fields[1], number)) {
+    // No X1 Y1 Z1 line: this is the first data row.
+    h.pending = true;
+    h.pending_line = line;
+    h.pending_number = cur.line_number();
+    h.m.warnings.push_back(fmt::format("{}: line 5: no X1 Y1 Z1 ... line; read as data", file));
+    return h;
+  }
+  const std::size_t named = 3 * h.m.names.size();
+  bool ok = fields.size() >= named;
   for (std::size_t i = 0; ok && i < fields.size(); ++i)
     ok = std::toupper(static_cast<unsigned char>(fields[i][0])) == "XYZ"[i % 3];
   if (!ok)
     throw_input_error(
         file, "line 5",
         fmt::format("expected X1 Y1 Z1 ... for {} markers ({} labels), found {} labels",
-                    h.m.names.size(), 3 * h.m.names.size(), fields.size()));
+                    h.m.names.size(), named, fields.size()));
+  if (fields.size() > named) {
+    h.extra_columns = fields.size() - named;
+    h.m.warnings.push_back(fmt::format("{}: line 5: {} X/Y/Z columns have no marker name on line 4; ignored",
+                                       file, h.extra_columns));
+  }
   return h;
 }
 
@@ -165,34 +184,48 @@ MarkerTable read_trc(const std::filesystem::path& path) {
   std::vector<double> xyz;  // row-major; grows with the data, never sized from NumFrames
   std::vector<std::string_view> fields;
   std::string_view line;
-  bool in_data = false;
-  while (cur.next(line)) {
+  bool in_data = false, warned_extra = false;
+  for (;;) {
+    std::size_t n = 0;
+    if (h.pending) {
+      line = h.pending_line;
+      n = h.pending_number;
+      h.pending = false;
+    } else if (cur.next(line)) {
+      n = cur.line_number();
+    } else {
+      break;
+    }
     if (trim(line).empty()) {
       if (in_data) break;  // reading stops at the first empty line after the data
       continue;
     }
     in_data = true;
-    const std::size_t n = cur.line_number();
     split_fields(line, fields);
     while (fields.size() > expected && fields.back().empty()) fields.pop_back();
-    if (fields.size() != expected)
+    if (fields.size() < expected)
       throw_input_error(file, line_at(n),
                         fmt::format("expected {} fields (Frame#, Time and X/Y/Z of {} markers), "
                                     "found {}",
                                     expected, nmarkers, fields.size()));
+    if (fields.size() > expected && !warned_extra) {  // unlabelled columns: ignored
+      warned_extra = true;
+      if (h.extra_columns == 0)
+        m.warnings.push_back(fmt::format("{}: {}: {} fields beyond the {} of the named markers; extra columns ignored",
+                                         file, line_at(n), fields.size() - expected, expected));
+    }
 
-    int frame = 0;
-    const auto [ptr, ec] =
-        std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), frame);
-    if (ec != std::errc() || ptr != fields[0].data() + fields[0].size())
+    // Frame numbers are ignored by OpenSim: accept empty ones and decimals ("12.0").
+    double frame = static_cast<double>(m.frame.size() + 1);
+    if (!fields[0].empty() && !parse_double(fields[0], frame))
       throw_input_error(
           file, line_at(n),
           fmt::format("expected an integer in column 'Frame#', found '{}'", fields[0]));
     double t = 0;
-    if (!parse_double(fields[1], t))
+    if (!parse_double(fields[1], t) || !std::isfinite(t))
       throw_input_error(file, line_at(n),
                         fmt::format("expected a number in column 'Time', found '{}'", fields[1]));
-    m.frame.push_back(frame);
+    m.frame.push_back(std::isfinite(frame) && std::abs(frame) < 2e9 ? static_cast<int>(std::lround(frame)) : 0);
     m.time.push_back(t);
 
     for (std::size_t k = 0; k < nmarkers; ++k) {

@@ -1,5 +1,10 @@
 #pragma once
-// .trc marker trajectories (spec section 8.1).
+// .trc marker trajectories (spec section 8.1), read tolerantly (issue 4): a marker with an empty
+// field in a frame is missing (NaN) in that frame; columns beyond the named markers (extra data
+// columns, X/Y/Z labels without a marker name) are ignored with a warning; tabs or runs of spaces;
+// LF, CRLF or CR line ends; Units mm, cm or m in any common spelling (values stay in file units,
+// `to_meters` converts); a file without the X1 Y1 Z1 line; frame numbers that are empty or
+// written as decimals. Anything else that is malformed is an InputError naming file and line.
 #include <Eigen/Core>
 #include <filesystem>
 #include <string>
@@ -15,6 +20,7 @@ struct MarkerTable {
   std::vector<int> frame;  // as in the file (OpenSim ignores them)
   std::vector<double> time;
   Eigen::MatrixXd xyz;  // frames x 3*names.size(), in FILE units; NaN = marker missing
+  std::vector<std::string> warnings;  // what the reader tolerated (file and line named)
 };
 
 MarkerTable read_trc(const std::filesystem::path& path);

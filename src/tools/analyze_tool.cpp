@@ -19,6 +19,7 @@
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_states.hpp"
 #include "tools/inverse_dynamics_tool.hpp"
+#include "tools/inverse_kinematics_tool.hpp"
 #include "tools/setup_paths.hpp"
 
 namespace weaklink {
@@ -340,8 +341,9 @@ RunToolReport run_tool(const fs::path& setup, const RunToolOptions& options) {
     const std::string tag = c.name();
     if (tag == "AnalyzeTool") return run_analyze_tool(setup, options);
     if (tag == "InverseDynamicsTool") return run_inverse_dynamics_tool(setup, options);
+    if (tag == "InverseKinematicsTool") return run_inverse_kinematics_tool(setup, options);
     if (tag == "defaults") continue;
-    doc.fail(c, "tool '" + tag + "' is not supported yet (supported: AnalyzeTool, InverseDynamicsTool)");
+    doc.fail(c, "tool '" + tag + "' is not supported yet (supported: AnalyzeTool, InverseDynamicsTool, InverseKinematicsTool)");
   }
   throw_input_error(setup.string(), "", "no tool element inside <OpenSimDocument>");
 }

@@ -216,3 +216,65 @@ TEST(Trc, WriteThenReadRoundTrips) {
         EXPECT_EQ(r.xyz(i, j), m.xyz(i, j));
     }
 }
+
+// Tolerant reading (issue 4): files other tools write.
+TEST(Trc, ExtraUnlabelledDataColumnsAreIgnoredWithAWarning) {
+  TempDir dir;
+  const MarkerTable m = read_trc(dir.write("extra.trc",
+                                           "PathFileType\t4\t(X/Y/Z)\textra.trc\n"
+                                           "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\n"
+                                           "100\t100\t2\t1\tmm\nFrame#\tTime\tA\t\t\n\t\tX1\tY1\tZ1\n\n"
+                                           "1\t0\t1\t2\t3\t99\t98\n2\t0.01\t4\t5\t6\t97\t96\n"));
+  EXPECT_EQ(m.names, (std::vector<std::string>{"A"}));
+  ASSERT_EQ(m.xyz.rows(), 2);
+  EXPECT_EQ(m.xyz(1, 2), 6.0);
+  ASSERT_EQ(m.warnings.size(), 1u);
+  EXPECT_NE(m.warnings[0].find("line 7"), std::string::npos) << m.warnings[0];
+  EXPECT_NE(m.warnings[0].find("ignored"), std::string::npos) << m.warnings[0];
+}
+
+TEST(Trc, XyzColumnsWithoutMarkerNameAreIgnoredWithAWarning) {
+  TempDir dir;
+  const MarkerTable m = read_trc(dir.write("unnamed.trc",
+                                           "PathFileType\t4\t(X/Y/Z)\tunnamed.trc\n"
+                                           "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\n"
+                                           "100\t100\t1\t1\tm\nFrame#\tTime\tA\t\t\n\t\tX1\tY1\tZ1\tX2\tY2\tZ2\n"
+                                           "1\t0\t1\t2\t3\t4\t5\t6\n"));
+  EXPECT_EQ(m.names, (std::vector<std::string>{"A"}));
+  EXPECT_EQ(m.xyz.cols(), 3);
+  ASSERT_EQ(m.warnings.size(), 1u);
+  EXPECT_NE(m.warnings[0].find("line 5"), std::string::npos) << m.warnings[0];
+  EXPECT_NE(m.warnings[0].find("no marker name"), std::string::npos) << m.warnings[0];
+}
+
+TEST(Trc, NoXyzLineDecimalOrEmptyFrameNumbersNanFieldsAndUnitSpellings) {
+  TempDir dir;
+  const MarkerTable m = read_trc(dir.write("loose.trc",
+                                           "PathFileType 4 (X/Y/Z) loose.trc\r\n"
+                                           "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\r\n"
+                                           "30\t30\t3\t2\tMillimetres\r\nFrame#\tTime\tA\t\t\tB\t\t\r\n"
+                                           "1.0\t0.0\t1\t2\t3\t4\t5\t6\r\n"
+                                           "\t0.1\tnan\tnan\tnan\t7\t8\t9\r\n"
+                                           "3 0.2 1 2 3 4 5 6\r\n"));
+  EXPECT_EQ(m.names, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(m.to_meters, 0.001);
+  EXPECT_EQ(m.frame, (std::vector<int>{1, 2, 3}));
+  ASSERT_EQ(m.xyz.rows(), 3);
+  EXPECT_TRUE(std::isnan(m.xyz(1, 0)));
+  EXPECT_EQ(m.xyz(1, 5), 9.0);
+  EXPECT_EQ(m.xyz(2, 4), 5.0);
+  ASSERT_EQ(m.warnings.size(), 1u);
+  EXPECT_NE(m.warnings[0].find("X1 Y1 Z1"), std::string::npos) << m.warnings[0];
+}
+
+TEST(Trc, ShortRowsAndBadFramesStillFailNamingTheLine) {
+  TempDir dir;
+  const std::string header =
+      "PathFileType\t4\nDataRate\tNumFrames\tNumMarkers\tUnits\n60\t1\t1\tm\nFrame#\tTime\tA\nX1\tY1\tZ1\n";
+  expect_input_error([&] { read_trc(dir.write("short.trc", header + "1\t0\t1\t2\n")); },
+                     {"short.trc", "line 6", "expected 5 fields", "found 4"});
+  expect_input_error([&] { read_trc(dir.write("frame.trc", header + "one\t0\t1\t2\t3\n")); },
+                     {"frame.trc", "line 6", "'Frame#'", "'one'"});
+  expect_input_error([&] { read_trc(dir.write("time.trc", header + "1\tnan\t1\t2\t3\n")); },
+                     {"time.trc", "line 6", "'Time'"});
+}

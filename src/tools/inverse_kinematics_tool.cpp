@@ -1,0 +1,481 @@
+#include "tools/inverse_kinematics_tool.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <numbers>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/natural_spline.hpp"
+#include "io/atomic_write.hpp"
+#include "io/osim_reader.hpp"
+#include "io/xml_document.hpp"
+#include "tools/setup_paths.hpp"
+
+namespace weaklink {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// "a, b, c" with at most `limit` names and a count of the rest.
+std::string name_list(const std::vector<std::string>& names, std::size_t limit = 8) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < limit; ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > limit) out += fmt::format(" and {} more", names.size() - limit);
+  return out;
+}
+
+// Row with the time nearest to t (first of equals), §10.3.
+int nearest_row(const std::vector<double>& time, double t) {
+  int best = 0;
+  for (int i = 1; i < static_cast<int>(time.size()); ++i)
+    if (std::abs(time[i] - t) < std::abs(time[best] - t)) best = i;
+  return best;
+}
+
+struct CoordinateTarget {
+  int coordinate = -1;
+  double weight = 0;
+  double constant = 0;
+  int spline = -1;  // index into splines, or -1 for a constant target
+};
+
+}  // namespace
+
+InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::MarkerTable& table,
+                                               const InverseKinematicsSettings& settings,
+                                               const std::string& markers_file) {
+  InverseKinematicsResult result;
+  const std::size_t nfile = table.names.size();
+  if (table.xyz.rows() != static_cast<Eigen::Index>(table.time.size()) ||
+      table.xyz.cols() != static_cast<Eigen::Index>(3 * nfile))
+    throw std::invalid_argument("run_inverse_kinematics: marker table xyz is not frames x 3*markers");
+  if (table.time.empty()) throw_input_error(markers_file, "", "the marker file has no frames");
+
+  // ---- Marker references (§10.2) ----
+  std::unordered_map<std::string, double> task_weight;
+  for (const auto& t : settings.tasks.markers)
+    if (t.apply) task_weight[t.name] = t.weight;
+  const bool use_tasks = !task_weight.empty();
+  std::unordered_map<std::string, int> in_file;
+  for (std::size_t k = 0; k < nfile; ++k) in_file.emplace(table.names[k], static_cast<int>(k));
+
+  std::vector<IKMarkerGoal> goals;
+  std::vector<int> goal_column;  // file marker index per goal
+  std::vector<std::string> not_in_model;
+  for (std::size_t k = 0; k < nfile; ++k) {
+    double w = 1.0;
+    if (use_tasks) {
+      const auto it = task_weight.find(table.names[k]);
+      if (it == task_weight.end()) continue;
+      w = it->second;
+    }
+    if (!(w > 0)) continue;  // weight 0 (or negative): not tracked
+    const int m = model.find_marker(table.names[k]);
+    if (m < 0) {
+      if (use_tasks) not_in_model.push_back(table.names[k]);
+      continue;
+    }
+    goals.push_back({m, w});
+    goal_column.push_back(static_cast<int>(k));
+    result.markers.push_back(table.names[k]);
+  }
+  if (!not_in_model.empty())
+    result.warnings.push_back(fmt::format("marker tasks for {} marker(s) of {} not in the model, not tracked: {}",
+                                          not_in_model.size(), markers_file, name_list(not_in_model)));
+  std::vector<std::string> missing;
+  if (use_tasks) {
+    for (const auto& t : settings.tasks.markers)
+      if (t.apply && t.weight > 0 && !in_file.count(t.name)) missing.push_back(t.name);
+    if (!missing.empty())
+      result.warnings.push_back(fmt::format("{} applied marker task(s) have no marker in {}, not tracked: {}",
+                                            missing.size(), markers_file, name_list(missing)));
+  } else {
+    for (const auto& mk : model.markers)
+      if (!in_file.count(mk.name)) missing.push_back(mk.name);
+    if (!missing.empty())
+      result.warnings.push_back(fmt::format("{} model marker(s) are not in {}, not tracked: {}", missing.size(),
+                                            markers_file, name_list(missing)));
+  }
+
+  // ---- Coordinate references (§10.2) ----
+  std::vector<IKCoordinateGoal> cgoals;
+  std::vector<CoordinateTarget> targets;
+  std::vector<NaturalSpline> splines;
+  for (const auto& t : settings.tasks.coordinates) {
+    if (!t.apply || !(t.weight > 0)) continue;
+    const int c = model.find_coordinate(t.name);
+    if (c < 0) {
+      result.warnings.push_back(fmt::format("coordinate task '{}': no such coordinate in the model; ignored", t.name));
+      continue;
+    }
+    const Coordinate& co = model.coordinates[c];
+    if (co.locked)
+      result.warnings.push_back(fmt::format("coordinate task '{}': the coordinate is locked; the task has no effect", t.name));
+    CoordinateTarget target{c, t.weight, 0.0, -1};
+    switch (t.value_type) {
+      case IKValueType::DefaultValue: target.constant = co.default_value; break;
+      case IKValueType::ManualValue: target.constant = t.value; break;
+      case IKValueType::FromFile: {
+        const std::string file = settings.coordinate_file_name.empty() ? "coordinate_file" : settings.coordinate_file_name;
+        if (!settings.coordinate_file)
+          throw_input_error(file, "", fmt::format("coordinate task '{}' takes its value from_file but no coordinate_file is given", t.name));
+        const io::Table& ct = *settings.coordinate_file;
+        const int col = ct.find_column(t.name);
+        if (col < 0)
+          throw_input_error(file, "", fmt::format("expected a column '{}' for the coordinate task of that name", t.name));
+        std::vector<double> y(ct.time.size());
+        // Rotational columns are taken as degrees whatever the header says (§10.2).
+        const double factor = co.motion_type == MotionType::Rotational ? std::numbers::pi / 180.0 : 1.0;
+        for (std::size_t i = 0; i < y.size(); ++i) y[i] = factor * ct.data(static_cast<Eigen::Index>(i), col);
+        try {
+          splines.emplace_back(ct.time, y, 5);
+        } catch (const std::invalid_argument& e) {
+          throw_input_error(file, fmt::format("column '{}'", t.name),
+                            fmt::format("cannot fit the quintic spline: {} (expected at least 6 rows, increasing times)", e.what()));
+        }
+        target.spline = static_cast<int>(splines.size()) - 1;
+        break;
+      }
+    }
+    cgoals.push_back({c, t.weight});
+    targets.push_back(target);
+  }
+  if (goals.empty() && cgoals.empty())
+    throw_input_error(markers_file, "",
+                      use_tasks ? "no applied marker task names a marker that is both in this file and in the model"
+                                : "no marker of this file is in the model (expected marker names of the model's MarkerSet)");
+
+  // ---- Frames (§10.3): nearest rows to the clipped time range ----
+  const std::vector<double>& time = table.time;
+  const int r0 = nearest_row(time, std::max(time.front(), settings.time_start));
+  const int r1 = nearest_row(time, std::min(time.back(), settings.time_end));
+  if (r1 < r0) throw_input_error(markers_file, "", "the time range selects no frames");
+  const int nframes = r1 - r0 + 1;
+  const int ng = static_cast<int>(goals.size()), nc = static_cast<int>(cgoals.size());
+
+  // Observations in metres (row-major, 3 per goal) and coordinate targets per frame.
+  std::vector<double> observed(static_cast<std::size_t>(nframes) * 3 * ng);
+  std::vector<double> target_values(static_cast<std::size_t>(nframes) * nc);
+  for (int i = 0; i < nframes; ++i) {
+    for (int g = 0; g < ng; ++g) {
+      bool ok = true;
+      double v[3];
+      for (int a = 0; a < 3; ++a) {
+        v[a] = table.xyz(r0 + i, 3 * goal_column[g] + a) * table.to_meters;
+        ok = ok && std::isfinite(v[a]);
+      }
+      for (int a = 0; a < 3; ++a)
+        observed[(static_cast<std::size_t>(i) * ng + g) * 3 + a] = ok ? v[a] : std::numeric_limits<double>::quiet_NaN();
+    }
+    for (int k = 0; k < nc; ++k)
+      target_values[static_cast<std::size_t>(i) * nc + k] =
+          targets[k].spline < 0 ? targets[k].constant : splines[targets[k].spline].eval(time[r0 + i]).f;
+  }
+
+  // ---- Solve: fixed chunks, each from the default pose, warm starts inside ----
+  const IKProblem problem(model, goals, cgoals, settings.solver);
+  const int nq = model.nq();
+  Eigen::MatrixXd q_out(nframes, nq);
+  Eigen::MatrixXd errors(nframes, 3);
+  Eigen::MatrixXd locations(settings.report_marker_locations ? nframes : 0, 3 * ng);
+  std::vector<int> worst(nframes, -1);
+  result.status.resize(nframes);
+  const int chunk = std::max(1, settings.chunk_frames);
+  const int nchunks = (nframes + chunk - 1) / chunk;
+  std::atomic<int> next_chunk{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  const auto worker = [&] {
+    try {
+      IKWorkspace ws(problem);
+      Eigen::VectorXd q(nq);
+      for (int ch = next_chunk++; ch < nchunks; ch = next_chunk++) {
+        q = model.default_q();
+        for (int i = ch * chunk; i < std::min(nframes, (ch + 1) * chunk); ++i) {
+          // Warm start: the previous frame's solution, extrapolated linearly from the two before.
+          if (i >= ch * chunk + 2 && settings.extrapolate_warm_start)
+            q = 2.0 * q_out.row(i - 1).transpose() - q_out.row(i - 2).transpose();
+          const double* obs = observed.data() + static_cast<std::size_t>(i) * 3 * ng;
+          const double* tv = nc ? target_values.data() + static_cast<std::size_t>(i) * nc : nullptr;
+          result.status[i] = solve_ik_frame(ws, obs, tv, q);
+          q_out.row(i) = q.transpose();
+          const IKMarkerErrors e = ik_marker_errors(ws, obs);
+          errors(i, 0) = e.total_squared;
+          errors(i, 1) = e.rms;
+          errors(i, 2) = e.max;
+          worst[i] = e.worst;
+          if (settings.report_marker_locations)
+            for (int g = 0; g < ng; ++g) locations.block<1, 3>(i, 3 * g) = ws.marker_G[g].transpose();
+        }
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  const int nthreads = std::clamp(settings.threads, 1, std::max(1, nchunks));
+  if (nthreads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < nthreads; ++t) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  int not_converged = 0;
+  for (const auto& s : result.status) not_converged += !s.converged;
+  if (not_converged)
+    result.warnings.push_back(fmt::format("{} of {} frames stopped before the solver's tolerance (iteration limit)",
+                                          not_converged, nframes));
+
+  // ---- Tables (§10.4) ----
+  io::Table& co = result.coordinates;
+  co.name = "Coordinates";
+  co.in_degrees = true;
+  co.metadata = {{"", ""},
+                 {"", "Units are S.I. units (second, meters, Newtons, ...)"},
+                 {"", "If the header above contains a line with 'inDegrees', this indicates whether rotational values "
+                      "are in degrees (yes) or radians (no)."},
+                 {"", ""}};
+  for (const auto& c : model.coordinates) co.labels.push_back(c.name);
+  co.time.assign(time.begin() + r0, time.begin() + r1 + 1);
+  co.data = q_out;
+  for (int c = 0; c < nq; ++c)
+    if (model.coordinates[c].motion_type == MotionType::Rotational) co.data.col(c) *= kRadToDeg;
+
+  io::Table& me = result.marker_errors;
+  me.name = "Model Marker Errors from IK";
+  me.in_degrees = false;
+  me.labels = {"total_squared_error", "marker_error_RMS", "marker_error_max"};
+  me.time = co.time;
+  me.data = errors;
+  for (int i = 0; i < nframes; ++i) result.worst_marker.push_back(worst[i] < 0 ? "" : result.markers[worst[i]]);
+
+  if (settings.report_marker_locations) {
+    io::Table& ml = result.marker_locations;
+    ml.name = "Model Marker Locations from IK";
+    ml.in_degrees = false;
+    for (const auto& name : result.markers)
+      for (const char* s : {"_tx", "_ty", "_tz"}) ml.labels.push_back(name + s);
+    ml.time = co.time;
+    ml.data = locations;
+  }
+  return result;
+}
+
+// ---- Setup files (§10.1) --------------------------------------------------------------------------
+
+namespace {
+
+void read_tasks(const io::XmlDocument& doc, const pugi::xml_node& set, IKTaskSet& tasks) {
+  for (auto node : set.child("objects").children()) {
+    const std::string tag = node.name();
+    if (tag == "IKMarkerTask") {
+      IKMarkerTask t;
+      t.name = node.attribute("name").value();
+      t.apply = doc.boolean(node, "apply", true);
+      t.weight = doc.number(node, "weight", 1.0);
+      if (t.name.empty()) doc.fail(node, "expected a name attribute (the marker's name)");
+      tasks.markers.push_back(t);
+    } else if (tag == "IKCoordinateTask") {
+      IKCoordinateTask t;
+      t.name = node.attribute("name").value();
+      t.apply = doc.boolean(node, "apply", true);
+      t.weight = doc.number(node, "weight", 1.0);
+      t.value = doc.number(node, "value", 0.0);
+      if (t.name.empty()) doc.fail(node, "expected a name attribute (the coordinate's name)");
+      const std::string vt = lower(doc.text(node, "value_type"));
+      if (node.child("value_type")) {
+        if (vt == "default_value") t.value_type = IKValueType::DefaultValue;
+        else if (vt == "manual_value") t.value_type = IKValueType::ManualValue;
+        else if (vt == "from_file") t.value_type = IKValueType::FromFile;
+        else doc.fail(node.child("value_type"), "expected default_value, manual_value or from_file, found '" + vt + "'");
+      } else if (node.child("from_file")) {  // pre-4.0 form: <from_file> true|false </from_file> + <value>
+        t.value_type = doc.boolean(node, "from_file", false) ? IKValueType::FromFile : IKValueType::ManualValue;
+      }
+      tasks.coordinates.push_back(t);
+    } else if (node.type() == pugi::node_element) {
+      doc.fail(node, "expected IKMarkerTask or IKCoordinateTask");
+    }
+  }
+}
+
+bool is_unassigned(const std::string& s) { return s.empty() || s == "Unassigned"; }
+
+}  // namespace
+
+InverseKinematicsSetup read_inverse_kinematics_setup(const fs::path& setup_path) {
+  io::XmlDocument doc(setup_path);
+  auto tool = doc.doc().child("OpenSimDocument").child("InverseKinematicsTool");
+  if (!tool) tool = doc.doc().child("InverseKinematicsTool");  // some old files have no OpenSimDocument
+  if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><InverseKinematicsTool>");
+  const fs::path dir = setup_path.parent_path();
+  InverseKinematicsSetup s;
+  if (const std::string name = tool.attribute("name").value(); !name.empty()) s.tool_name = name;
+
+  const std::string model = doc.text(tool, "model_file");
+  if (!is_unassigned(model)) s.model_file = resolve_setup_path(dir, model);
+  const std::string markers = doc.text(tool, "marker_file");
+  if (!is_unassigned(markers)) s.marker_file = resolve_setup_path(dir, markers);
+  const std::string coords = doc.text(tool, "coordinate_file");
+  if (!is_unassigned(coords)) s.coordinate_file = resolve_setup_path(dir, coords);
+  const std::string out = doc.text(tool, "output_motion_file");
+  if (!is_unassigned(out)) s.output_motion_file = resolve_setup_path(dir, out);
+  const std::string results = doc.text(tool, "results_directory");
+  s.results_directory = resolve_setup_path(dir, is_unassigned(results) ? "." : results);
+
+  const std::vector<double> range = doc.numbers(tool, "time_range");
+  if (!range.empty() && range.size() != 2) doc.fail(tool.child("time_range"), "expected two numbers (start and end time)");
+  if (range.size() == 2) {
+    s.time_start = range[0];
+    s.time_end = range[1];
+  }
+  s.accuracy = doc.number(tool, "accuracy", 1e-5);
+  s.report_errors = doc.boolean(tool, "report_errors", true);
+  s.report_marker_locations = doc.boolean(tool, "report_marker_locations", false);
+
+  const auto set = tool.child("IKTaskSet");
+  if (set) {
+    const std::string file = set.attribute("file").value();
+    if (!is_unassigned(file)) {
+      const fs::path task_path = resolve_setup_path(dir, file);
+      if (!fs::exists(task_path)) doc.fail(set, "task file '" + task_path.string() + "' does not exist");
+      const io::XmlDocument tasks_doc(task_path);
+      auto root = tasks_doc.doc().child("IKTaskSet");
+      if (!root) root = tasks_doc.doc().child("OpenSimDocument").child("IKTaskSet");
+      if (!root) throw_input_error(task_path.string(), "", "expected an <IKTaskSet> root element");
+      read_tasks(tasks_doc, root, s.tasks);
+    } else {
+      read_tasks(doc, set, s.tasks);
+    }
+  }
+  return s;
+}
+
+io::MarkerTable read_marker_file(const fs::path& path) {
+  const std::string ext = lower(path.extension().string());
+  if (ext == ".trc") return io::read_trc(path);
+  const io::Table t = io::read_storage(path);
+  io::MarkerTable m;
+  m.time = t.time;
+  for (const auto& [key, value] : t.metadata)
+    if (lower(key) == "units") m.units = value;
+  const std::string u = lower(m.units);
+  m.to_meters = u == "mm" || u == "millimeters" ? 0.001 : u == "cm" || u == "centimeters" ? 0.01 : 1.0;
+  std::vector<std::array<int, 3>> cols;
+  const char* const suffixes[3][3] = {{"_x", "_y", "_z"}, {"_tx", "_ty", "_tz"}, {"_1", "_2", "_3"}};
+  for (std::size_t j = 0; j + 2 < t.labels.size(); ++j) {
+    for (const auto& sfx : suffixes) {
+      const std::string& l = t.labels[j];
+      const std::size_t n = std::strlen(sfx[0]);
+      if (l.size() <= n || l.compare(l.size() - n, n, sfx[0]) != 0) continue;
+      const std::string base = l.substr(0, l.size() - n);
+      if (t.labels[j + 1] == base + sfx[1] && t.labels[j + 2] == base + sfx[2]) {
+        m.names.push_back(base);
+        cols.push_back({static_cast<int>(j), static_cast<int>(j + 1), static_cast<int>(j + 2)});
+        j += 2;
+        break;
+      }
+    }
+  }
+  if (m.names.empty())
+    throw_input_error(path.string(), "column labels",
+                      "expected marker columns named <marker>_x/_y/_z, <marker>_tx/_ty/_tz or <marker>_1/_2/_3");
+  m.xyz.resize(static_cast<Eigen::Index>(m.time.size()), static_cast<Eigen::Index>(3 * m.names.size()));
+  for (std::size_t k = 0; k < cols.size(); ++k)
+    for (int a = 0; a < 3; ++a) m.xyz.col(static_cast<Eigen::Index>(3 * k + a)) = t.data.col(cols[k][a]);
+  return m;
+}
+
+RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
+  if (s.model_file.empty()) throw_input_error("setup", "<model_file>", "expected a model file (or pass --model)");
+  if (s.marker_file.empty()) throw_input_error("setup", "<marker_file>", "expected a marker file (.trc or .sto)");
+  if (!fs::exists(s.model_file)) throw_input_error(s.model_file.string(), "", "the model file does not exist");
+  if (!fs::exists(s.marker_file)) throw_input_error(s.marker_file.string(), "", "the marker file does not exist");
+  RunToolReport report;
+  const Model model = compile_model(io::read_osim(s.model_file));
+  report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
+  const io::MarkerTable markers = read_marker_file(s.marker_file);
+  report.warnings.insert(report.warnings.end(), markers.warnings.begin(), markers.warnings.end());
+
+  InverseKinematicsSettings settings;
+  settings.tasks = s.tasks;
+  settings.time_start = s.time_start;
+  settings.time_end = s.time_end;
+  settings.report_marker_locations = s.report_marker_locations;
+  settings.threads = s.threads;
+  io::Table coordinates;
+  const bool from_file = std::any_of(s.tasks.coordinates.begin(), s.tasks.coordinates.end(),
+                                     [](const IKCoordinateTask& t) { return t.apply && t.value_type == IKValueType::FromFile; });
+  if (!s.coordinate_file.empty() && from_file) {
+    coordinates = io::read_storage(s.coordinate_file);
+    settings.coordinate_file = &coordinates;
+    settings.coordinate_file_name = s.coordinate_file.string();
+  }
+  const InverseKinematicsResult r = run_inverse_kinematics(model, markers, settings, s.marker_file.string());
+  report.warnings.insert(report.warnings.end(), r.warnings.begin(), r.warnings.end());
+  report.frames = static_cast<int>(r.coordinates.time.size());
+
+  const fs::path motion = s.output_motion_file.empty() ? s.results_directory / (s.tool_name + "_ik.mot") : s.output_motion_file;
+  if (motion.has_parent_path()) fs::create_directories(motion.parent_path());
+  io::write_storage(motion, r.coordinates, 8);
+  report.written.push_back(motion);
+  if (s.report_errors || s.report_marker_locations) fs::create_directories(s.results_directory);
+  if (s.report_errors) {
+    const fs::path errors = s.results_directory / (s.tool_name + "_ik_marker_errors.sto");
+    io::write_storage(errors, r.marker_errors, 8);
+    report.written.push_back(errors);
+    std::string csv = "time,worst_marker,error_m\n";
+    for (std::size_t i = 0; i < r.worst_marker.size(); ++i)
+      csv += fmt::format("{:.8f},{},{:.8f}\n", r.marker_errors.time[i], r.worst_marker[i],
+                         r.marker_errors.data(static_cast<Eigen::Index>(i), 2));
+    const fs::path worst = s.results_directory / (s.tool_name + "_ik_worst_markers.csv");
+    io::write_file_atomically(worst, csv);
+    report.written.push_back(worst);
+  }
+  if (s.report_marker_locations) {
+    const fs::path loc = s.results_directory / (s.tool_name + "_ik_model_marker_locations.sto");
+    io::write_storage(loc, r.marker_locations, 8);
+    report.written.push_back(loc);
+  }
+  return report;
+}
+
+RunToolReport run_inverse_kinematics_tool(const fs::path& setup, const RunToolOptions& options) {
+  InverseKinematicsSetup s = read_inverse_kinematics_setup(setup);
+  if (!options.model_override.empty()) s.model_file = options.model_override;
+  s.threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!options.results_override.empty()) {
+    s.results_directory = options.results_override;
+    s.output_motion_file = s.output_motion_file.empty() ? fs::path() : options.results_override / s.output_motion_file.filename();
+  }
+  if (s.model_file.empty()) throw_input_error(setup.string(), "<model_file>", "expected a model file (or pass --model)");
+  if (s.marker_file.empty()) throw_input_error(setup.string(), "<marker_file>", "expected a marker file (.trc or .sto)");
+  if (!fs::exists(s.model_file))
+    throw_input_error(setup.string(), "<model_file>",
+                      "model file '" + s.model_file.string() + "' does not exist (pass --model to use another file)");
+  if (!fs::exists(s.marker_file))
+    throw_input_error(setup.string(), "<marker_file>", "marker file '" + s.marker_file.string() + "' does not exist");
+  return run_inverse_kinematics_setup(s);
+}
+
+}  // namespace weaklink
