@@ -111,3 +111,34 @@ TEST(Threads, TrajectoryResultsDoNotDependOnThreadCount) {
     EXPECT_EQ((loads[t] - loads[0]).cwiseAbs().maxCoeff(), 0.0);
   }
 }
+
+TEST(StaticOptimizationGuards, UnbalancedFramesAreReportedWithTheirCoordinate) {
+  WEAKLINK_REQUIRE_REFERENCE();
+  // Without the residual actuators nothing can produce the pelvis' six residual loads that the
+  // measured ground reactions leave: every frame is infeasible, and must say so.
+  const fs::path dir = test::reference_dir() / "gait2392-so-jra";
+  const Model model = compile_model(io::read_osim(dir / "subject01_simbody_adjusted_StaticOp.osim"));
+  const Gait g = load_gait(150);
+  const ExternalForces ext(model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
+  ThreadOptions one;
+  one.threads = 1;
+  const auto so = run_static_optimization(model, g.motion, &ext, StaticOptimizationOptions{}, one);
+  ASSERT_FALSE(so.frames.empty());
+  for (std::size_t k = 0; k < so.frames.size(); ++k) {
+    const auto& f = so.frames[k];
+    EXPECT_FALSE(f.feasible) << "t=" << g.motion.time[k];
+    EXPECT_EQ(f.status, QpStatus::Infeasible);
+    EXPECT_GT(f.max_residual, 1.0);
+    ASSERT_GE(f.worst_coordinate, 0);
+    EXPECT_EQ(model.coordinates[f.worst_coordinate].name.rfind("pelvis_", 0), 0u) << model.coordinates[f.worst_coordinate].name;
+    // The compromise stays within the bounds and finite.
+    for (Eigen::Index j = 0; j < so.controls.cols(); ++j) {
+      EXPECT_TRUE(std::isfinite(so.controls(static_cast<Eigen::Index>(k), j)));
+      EXPECT_GE(so.controls(static_cast<Eigen::Index>(k), j), 0.01 - 1e-12);
+      EXPECT_LE(so.controls(static_cast<Eigen::Index>(k), j), 1.0 + 1e-12);
+    }
+  }
+  // With the residuals, the same frames balance (reported feasible, no reserve above its bound).
+  const auto ok = run_static_optimization(g.model, g.motion, &g.ext, StaticOptimizationOptions{}, one);
+  for (const auto& f : ok.frames) EXPECT_TRUE(f.feasible);
+}

@@ -220,6 +220,6 @@ TEST_P(Dynamics, ForwardDynamicsInvertsInverseDynamicsWithConstraints) {
 
 INSTANTIATE_TEST_SUITE_P(ReferenceModels, Dynamics,
                          ::testing::Values("gait2392_thelen2003muscle.osim", "RajagopalLaiUhlrich2023.osim"),
-                         [](const auto& info) { return info.index == 0 ? std::string("gait2392") : std::string("Rajagopal2023"); });
+                         [](const auto& param) { return param.index == 0 ? std::string("gait2392") : std::string("Rajagopal2023"); });
 
 }  // namespace

@@ -122,13 +122,18 @@ TEST(StaticOptimizationParity, Gait2392WalkingMatchesOpenSim45AndTheTutorialRefe
     EXPECT_EQ(act.labels, ref_act.labels);
     EXPECT_EQ(frc.labels, ref_frc.labels);
     for (const auto& d : compare(act, ref_act)) {
-      if (f0.count(d.label)) EXPECT_LE(d.rms, 0.02) << d.label;  // activations, as the forces
-      else EXPECT_LE(d.rms, 0.01 * d.peak) << d.label;            // residual actuators FX..MZ
+      if (f0.count(d.label)) {
+        EXPECT_LE(d.rms, 0.02) << d.label;  // activations, as the forces
+      } else {
+        EXPECT_LE(d.rms, 0.01 * d.peak) << d.label;  // residual actuators FX..MZ
+      }
     }
     expect_muscle_forces_close(frc, ref_frc, f0);
     // The external-load columns are data, interpolated the same way: equal to printing precision.
     for (const auto& d : compare(frc, ref_frc))
-      if (d.label.rfind("calcn_", 0) == 0) EXPECT_LE(d.rms, 1e-5 * (1 + d.peak)) << d.label;
+      if (d.label.rfind("calcn_", 0) == 0) {
+        EXPECT_LE(d.rms, 1e-5 * (1 + d.peak)) << d.label;
+      }
   }
   // Every frame balanced exactly, and nothing to report.
   std::ifstream feas(out / "subject01_StaticOptimization_feasibility.csv");
