@@ -307,12 +307,11 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
 
 void calc_path_speeds(const Model& model, const Data& data, const Eigen::Ref<const Eigen::VectorXd>& qdot,
                       Eigen::Ref<Eigen::VectorXd> speeds) {
-  for (int m = 0; m < static_cast<int>(model.muscles.size()); ++m) {
-    double v = 0;
-    for (int c = 0; c < model.nq(); ++c)
-      if (model.coordinates[c].coupler < 0) v -= data.moment_arm(m, c) * qdot[c];
-    speeds[m] = v;
-  }
+  // v = −R q̇ over independent coordinates; column by column, contiguous in memory.
+  speeds.setZero();
+  const Eigen::Index nm = static_cast<Eigen::Index>(model.muscles.size());
+  for (int c = 0; c < model.nq(); ++c)
+    if (model.coordinates[c].coupler < 0 && qdot[c] != 0.0) speeds.head(nm).noalias() -= data.moment_arm.col(c) * qdot[c];
 }
 
 }  // namespace weaklink

@@ -47,6 +47,7 @@ StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizat
       ub_[k] = model.actuators[f.index].max_control;
     }
   }
+  unconstrained_ = nf == nq;  // nothing locked, prescribed or coupled
   G_.setZero(nq, nf);
   A_.setZero(nf, na);
   gamma_.setZero(nq);
@@ -77,7 +78,11 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   qdd_ = gamma_;
   for (int k = 0; k < nf; ++k) qdd_[free_[k]] += qddot_target[free_[k]];
   calc_inverse_dynamics(model, data, q, u, qdd_, tau_);
-  b_.noalias() = G_.transpose() * tau_;
+  if (unconstrained_) {  // G is the identity: skip the projections
+    for (int k = 0; k < nf; ++k) b_[k] = tau_[free_[k]];
+  } else {
+    b_.noalias() = G_.transpose() * tau_;
+  }
 
   // Constraint matrix: one column per actuator, its generalized force at unit control.
   if (!model.muscles.empty()) {
@@ -93,11 +98,17 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
                               : p.max_isometric_force;
       fopt_[j] = fopt * strength_[j];
       // Moment arms of free coordinates already carry their couplers' dependent shares.
-      for (int k = 0; k < nf; ++k) A_(k, j) = data.moment_arm(f.index, free_[k]) * fopt_[j];
+      const double* arm = data.moment_arm.data() + f.index;  // column-major: row f.index
+      const Eigen::Index stride = data.moment_arm.rows();
+      for (int k = 0; k < nf; ++k) A_(k, j) = arm[free_[k] * stride] * fopt_[j];
     } else {
       fopt_[j] = model.actuators[f.index].optimal_force * strength_[j];
       actuator_generalized_force(model, data, f.index, column_);
-      for (int k = 0; k < nf; ++k) A_(k, j) = G_.col(k).dot(column_) * fopt_[j];
+      if (unconstrained_) {
+        for (int k = 0; k < nf; ++k) A_(k, j) = column_[free_[k]] * fopt_[j];
+      } else {
+        for (int k = 0; k < nf; ++k) A_(k, j) = G_.col(k).dot(column_) * fopt_[j];
+      }
     }
   }
 

@@ -64,6 +64,7 @@ class StaticOptimization {
   StaticOptimizationOptions options_;
   std::vector<Model::ForceRef> actuators_;
   std::vector<int> free_;
+  bool unconstrained_ = true;
   Eigen::VectorXd lb_, ub_, strength_;
   // Per-frame workspace (sized once).
   Eigen::MatrixXd G_, A_;
