@@ -63,33 +63,64 @@ void calc_joint_motion(const Joint& j, const Eigen::Ref<const Eigen::VectorXd>& 
 
 void calc_forward_kinematics(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q) {
   data.X_GB[kGround] = Transform{};
-  Mat3 R_FM;
-  Vec3 p_FM;
-  std::array<Vec3, 6> w, v;
+  std::array<Vec3, 6> w, v;  // per joint coordinate: partial angular velocity in Ground, linear in F
   for (const Joint& j : model.joints) {
-    joint_motion(j, q, R_FM, p_FM, w, v);
     Transform X_GF;
     if (j.parent_body == kGround) X_GF = j.X_PF;
     else if (j.X_PF_identity) X_GF = data.X_GB[j.parent_body];
     else X_GF = data.X_GB[j.parent_body] * j.X_PF;
-    const Mat3 R_GM = X_GF.R * R_FM;
-    const Vec3 p_GM = X_GF.R * p_FM + X_GF.p;
+    for (int i = 0; i < j.num_coordinates; ++i) {
+      w[i].setZero();
+      v[i].setZero();
+    }
+    // R_GM = R_GF·Rot(a0,s0)·Rot(a1,s1)·Rot(a2,s2), built in Ground so that each axis as carried by
+    // the preceding rotations comes out in Ground directly (§2.4; as calc_joint_motion, in F).
+    Mat3 R = X_GF.R;
+    for (int k = 0; k < 3; ++k) {
+      const JointAxis& ax = j.axes[k];
+      if (ax.coordinate < 0) {
+        if (ax.constant_value != 0.0) R = R * ax.R_constant;
+        continue;
+      }
+      const FunctionValue s = ax.function.eval(q[ax.coordinate]);
+      Vec3& wi = w[ax.coordinate - j.first_coordinate];
+      if (ax.unit >= 0) wi += s.df * R.col(ax.unit);
+      else wi += s.df * (R * ax.axis);
+      if (s.f == 0.0) continue;
+      const double sn = std::sin(s.f), cs = std::cos(s.f);
+      if (ax.unit >= 0) post_rotate_unit(R, ax.unit, sn, cs);
+      else R = R * rotation_about_sc(ax.axis, sn, cs);
+    }
+    // p_FM = Σ s_k t_k in F.
+    Vec3 p = Vec3::Zero();
+    bool translates = false;
+    for (int k = 3; k < 6; ++k) {
+      const JointAxis& ax = j.axes[k];
+      if (ax.coordinate < 0) {
+        if (ax.constant_value != 0.0) p += ax.constant_value * ax.axis;
+        continue;
+      }
+      const FunctionValue s = ax.function.eval(q[ax.coordinate]);
+      p += s.f * ax.axis;
+      v[ax.coordinate - j.first_coordinate] += s.df * ax.axis;
+      translates = true;
+    }
+    const Vec3 p_GM = X_GF.R * p + X_GF.p;
     Transform& X_GB = data.X_GB[j.child_body];
     if (j.X_MB_identity) {
-      X_GB.R = R_GM;
+      X_GB.R = R;
       X_GB.p = p_GM;
     } else {
-      X_GB.R = R_GM * j.X_MB.R;
-      X_GB.p = R_GM * j.X_MB.p + p_GM;
+      X_GB.R = R * j.X_MB.R;
+      X_GB.p = R * j.X_MB.p + p_GM;
     }
     for (int i = 0; i < j.num_coordinates; ++i) {
       const int c = j.first_coordinate + i;
-      const Vec3 aw = X_GF.R * w[i];
-      const Vec3 av = X_GF.R * v[i];
-      data.axis_w[c] = aw;
+      const Vec3 av = translates ? Vec3(X_GF.R * v[i]) : Vec3::Zero();
+      data.axis_w[c] = w[i];
       data.axis_v[c] = av;
       data.axis_o[c] = p_GM;
-      data.axis_v0[c] = av + p_GM.cross(aw);
+      data.axis_v0[c] = av + p_GM.cross(w[i]);
     }
   }
 }

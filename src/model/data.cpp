@@ -29,7 +29,7 @@ Data::Data(const Model& model) : motion(model) {
   body_force.assign(nb, Vec3::Zero());
   body_moment.assign(nb, Vec3::Zero());
   moving_coordinates.reserve(model.max_path_points + 2);
-  coupler_slope.assign(model.couplers.size(), 0.0);
+  for (const Coupler& k : model.couplers) coupler_terms.push_back({k.dependent, k.independent, k.scale_factor, 0.0});
   applied_force.assign(nb, Vec3::Zero());
   applied_moment.assign(nb, Vec3::Zero());
   joint_force.assign(nb, Vec3::Zero());

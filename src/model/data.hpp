@@ -61,14 +61,18 @@ struct Data {
   bool moment_arm_zeroed = false;
   std::vector<int> muscle_wrapped;          // number of wrap objects each path currently wraps over
 
-  // Scratch for one path at a time.
+  // Scratch for one path at a time (calc_path_geometry builds it only for paths with wrap objects).
   std::vector<PathNode> path;               // capacity Model::max_path_points
   std::vector<int> wrap_order;
   std::vector<WrapStatus> wrap_status;
   Eigen::VectorXd dl_dq;                    // ∂L/∂q (partial, all coordinates); kept zero between muscles
   std::vector<Vec3> body_force, body_moment;  // per body: Σ f and Σ p×f (about Ground's origin) of one path
   std::vector<int> moving_coordinates;      // coordinates of the current path's moving points
-  std::vector<double> coupler_slope;        // per coupler: d(dependent)/d(independent) at this frame
+  struct CouplerTerm {                      // per coupler, this frame: ∂dependent/∂independent = scale·slope
+    int dependent, independent;
+    double scale, slope;
+  };
+  std::vector<CouplerTerm> coupler_terms;
 
   // Stage: dynamics. Loads the caller applies to bodies (external loads, muscle paths, actuators),
   // in Ground, moments about Ground's origin; gravity is added by the algorithms themselves.

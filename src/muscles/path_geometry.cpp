@@ -188,7 +188,7 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
   }
   const Eigen::Index stride = arm.rows();
   for (std::size_t k = 0; k < model.couplers.size(); ++k)
-    data.coupler_slope[k] = model.couplers[k].function.eval(q[model.couplers[k].independent]).df;
+    data.coupler_terms[k].slope = model.couplers[k].function.eval(q[model.couplers[k].independent]).df;
   auto& g = data.dl_dq;  // moving points' terms; zero on entry and exit of every muscle
   auto& moving = data.moving_coordinates;
   auto& force = data.body_force;
@@ -225,7 +225,7 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
       for (int i = mu.first_point; i < mu.first_point + mu.num_points; ++i) {
         const PathPoint& p = model.path_points[i];
         if (p.kind == PathPointSpec::Kind::Conditional && !conditional_active(p, q)) continue;
-        Vec3 p_B = p.p_B, dp_B = Vec3::Zero();
+        Vec3 p_B = p.p_B, dp_B;  // dp_B is set (and read) only for a moving point with a coordinate
         int moving_coordinate = -1;
         if (p.kind == PathPointSpec::Kind::Moving) moving_point_location(p, q, p_B, moving_coordinate, dp_B);
         const Vec3 p_G = data.X_GB[p.body].apply(p_B);
@@ -233,9 +233,9 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
           Vec3 f = pull_in;
           pull_in.setZero();
           const Vec3 d = p_G - prev_p;
-          const double len = d.norm();
+          const double len2 = d.squaredNorm(), len = std::sqrt(len2);  // = d.norm()
           length += len;
-          if (len > 0) {
+          if (len2 > 0) {  // len > 0, without waiting for the square root
             pull_in = d / len;
             f -= pull_in;
           }
@@ -244,7 +244,7 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
         prev_body = p.body;
         prev_p = p_G;
         prev_moving = moving_coordinate;
-        prev_dp = dp_B;
+        if (moving_coordinate >= 0) prev_dp = dp_B;
       }
       if (prev_body >= 0) add_node(prev_body, prev_p, prev_moving, prev_dp, pull_in);
     } else {
@@ -262,9 +262,9 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
             length += b.surface_length;  // surface segment: both ends on one body, no force
           } else {
             const Vec3 d = b.p_G - a.p_G;
-            const double len = d.norm();
+            const double len2 = d.squaredNorm(), len = std::sqrt(len2);  // = d.norm()
             length += len;
-            if (len > 0) {
+            if (len2 > 0) {  // len > 0, without waiting for the square root
               pull_in = d / len;
               f -= pull_in;
             }
@@ -298,10 +298,8 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
       arm_m[c * stride] -= g[c];
       g[c] = 0.0;
     }
-    for (std::size_t k = 0; k < model.couplers.size(); ++k) {
-      const Coupler& cp = model.couplers[k];
-      arm_m[cp.independent * stride] += arm_m[cp.dependent * stride] * cp.scale_factor * data.coupler_slope[k];
-    }
+    for (const Data::CouplerTerm& k : data.coupler_terms)
+      arm_m[k.independent * stride] += arm_m[k.dependent * stride] * k.scale * k.slope;
   }
 }
 
