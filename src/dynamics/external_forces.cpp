@@ -30,6 +30,7 @@ ExternalForces::ExternalForces(const Model& model, const io::ExternalLoads& load
   if (table.time.empty()) throw_input_error(loads.datafile.string(), "", "has no rows; expected ground reaction data");
   t_first_ = table.time.front();
   t_last_ = table.time.back();
+  datafile_ = fmt::format("{} (data file {})", source_file, loads.datafile.string());
   std::vector<int> column_of_label(table.labels.size(), -1);
   auto column = [&](int label) -> int {
     if (label < 0) return -1;
@@ -76,6 +77,13 @@ ExternalForces::ExternalForces(const Model& model, const io::ExternalLoads& load
     f.has_torque = f.column[6] >= 0;
     forces_.push_back(std::move(f));
   }
+}
+
+std::string ExternalForces::coverage_warning(double t0, double t1) const {
+  if (forces_.empty() || (t0 >= t_first_ && t1 <= t_last_)) return {};
+  return fmt::format("{}: the external loads cover time {:g} .. {:g} s but the motion's frames span {:g} .. {:g} s; "
+                     "the loads are extrapolated outside their range",
+                     datafile_, t_first_, t_last_, t0, t1);
 }
 
 void ExternalForces::apply(const Model& model, Data& data, double t, ExternalForceSample* samples) const {

@@ -37,6 +37,9 @@ class ExternalForces {
   int record(int k, const ExternalForceSample& s, double* out) const;
   double first_time() const { return t_first_; }
   double last_time() const { return t_last_; }
+  // A warning naming the data file when [t0, t1] (the analysed frames) is not inside the data's
+  // time range (the loads are extrapolated there); empty when it is, or when there are no forces.
+  std::string coverage_warning(double t0, double t1) const;
 
  private:
   struct Column {  // one data column as a function of time
@@ -54,6 +57,7 @@ class ExternalForces {
   std::vector<Column> columns_;
   std::vector<Force> forces_;
   double t_first_ = 0, t_last_ = 0;
+  std::string datafile_;
 };
 
 }  // namespace weaklink

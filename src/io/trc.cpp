@@ -225,6 +225,10 @@ MarkerTable read_trc(const std::filesystem::path& path) {
     if (!parse_double(fields[1], t) || !std::isfinite(t))
       throw_input_error(file, line_at(n),
                         fmt::format("expected a number in column 'Time', found '{}'", fields[1]));
+    if (!m.time.empty() && t < m.time.back())
+      throw_input_error(file, line_at(n),
+                        fmt::format("time {} is earlier than the previous frame's {}; expected non-decreasing time", t,
+                                    m.time.back()));
     m.frame.push_back(std::isfinite(frame) && std::abs(frame) < 2e9 ? static_cast<int>(std::lround(frame)) : 0);
     m.time.push_back(t);
 
@@ -236,7 +240,7 @@ MarkerTable read_trc(const std::filesystem::path& path) {
       }
       for (int axis = 0; axis < 3; ++axis) {
         double v = 0;
-        if (!parse_double(f[axis], v))
+        if (!parse_double(f[axis], v) || std::isinf(v))  // NaN marks a missing marker; Inf is an error
           throw_input_error(file, line_at(n),
                             fmt::format("expected a number in column '{} {}', found '{}'",
                                         m.names[k], "XYZ"[axis], f[axis]));

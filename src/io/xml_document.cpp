@@ -93,14 +93,20 @@ void XmlDocument::parse() {
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
-  // No DTD/entity expansion: pugixml never expands external or custom entities (no bombs).
-  const auto result = doc_.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
+  // No DTD/entity expansion: pugixml never expands external or custom entities (no bombs). The
+  // DOCTYPE is kept in the tree (parse_doctype) only to reject it below: OpenSim files have none.
+  const auto result =
+      doc_.load_buffer(text_.data(), text_.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
   if (!result) {
     const auto off = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset));
     const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), off);
     throw_input_error(name_, "line " + std::to_string(it - line_starts_.begin()),
                       std::string("malformed XML (") + result.description() + ")");
   }
+  for (const pugi::xml_node& n : doc_.children())
+    if (n.type() == pugi::node_doctype)
+      throw_input_error(name_, "line " + std::to_string(line_of(n)),
+                        "<!DOCTYPE> (DTD, entity declarations) is not supported; expected a plain XML document");
   if (deeper_than(doc_, kMaxXmlDepth))
     throw_input_error(name_, "", "XML nesting deeper than 256 levels; not an OpenSim document");
 }

@@ -8,6 +8,8 @@
 
 #include <Eigen/Eigenvalues>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "model/model.hpp"
 
@@ -219,6 +221,13 @@ class Compiler {
         co.prescribed = c->prescribed;
         if (c->prescribed)
           m_.warnings.push_back("coordinate '" + c->name + "' has a prescribed function; weaklink treats it as free");
+        if (co.default_value < co.range_min || co.default_value > co.range_max) {
+          // OpenSim clamps the default into the range only for clamped coordinates.
+          if (co.clamped) co.default_value = std::clamp(co.default_value, co.range_min, co.range_max);
+          m_.warnings.push_back(fmt::format("coordinate '{}': default_value {} is outside its range [{}, {}]{}", c->name,
+                                            c->default_value, co.range_min, co.range_max,
+                                            co.clamped ? "; clamped into the range as OpenSim does" : ""));
+        }
         m_.coordinates.push_back(co);
       }
     }

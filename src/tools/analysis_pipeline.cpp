@@ -80,6 +80,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   const StatesTable states = states_from_coordinates(model, coords, o.motion.string());
   for (const auto& m : states.missing)
     report.warnings.push_back("coordinate '" + m + "' is not in " + o.motion.filename().string() + "; set to 0");
+  report.warnings.insert(report.warnings.end(), states.warnings.begin(), states.warnings.end());
   if (o.step < 1) throw_input_error(o.motion.string(), "--step", "expected a positive integer");
 
   // Frames: as the Analyze tool (§12.4).
@@ -89,6 +90,8 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     if (states.time[i] <= o.end) last = i;
   }
   if (last < first) throw_input_error(o.motion.string(), "", "no rows fall in the requested time range");
+  if (const std::string w = external.coverage_warning(states.time[first], states.time[last]); !w.empty())
+    report.warnings.push_back(w);
   std::vector<int> rows;
   for (int i = first; i <= last; ++i)
     if (i == first || i == last || i % o.step == 0) rows.push_back(i);

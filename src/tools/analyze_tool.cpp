@@ -160,13 +160,17 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   StatesTable states;
   if (!coords_name.empty()) {
     const fs::path coords_path = resolve(dir, coords_name);
+    if (!fs::exists(coords_path))
+      doc.fail(tool.child("coordinates_file"), "coordinates file '" + coords_path.string() + "' does not exist");
     io::Table coords = io::read_storage(coords_path);
     if (lowpass >= 0) coords = lowpass_coordinates(coords, lowpass, coords_path.string());
     states = states_from_coordinates(model, coords, coords_path.string());
     for (const auto& m : states.missing)
       report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; set to 0 as OpenSim does");
+    report.warnings.insert(report.warnings.end(), states.warnings.begin(), states.warnings.end());
   } else {
     const fs::path states_path = resolve(dir, states_name);
+    if (!fs::exists(states_path)) doc.fail(tool.child("states_file"), "states file '" + states_path.string() + "' does not exist");
     states = states_from_states_file(model, io::read_storage(states_path), states_path.string());
     for (const auto& m : states.missing)
       report.warnings.push_back("state of coordinate '" + m + "' is not in " + states_path.filename().string() + "; set to 0");
@@ -180,6 +184,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     if (states.time[i] <= t1) i1 = i;
   }
   if (i1 < i0) throw_input_error(setup_path.string(), "", "no rows of the coordinates file fall in [initial_time, final_time]");
+  if (const std::string w = external.coverage_warning(states.time[i0], states.time[i1]); !w.empty()) report.warnings.push_back(w);
 
   Data data(model);
   Eigen::VectorXd speeds(model.muscles.size());

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"
 
@@ -31,6 +33,15 @@ StatesTable states_from_coordinates(const Model& model, const io::Table& t, cons
     for (int i = 0; i < n; ++i)
       if (!std::isfinite(s.q(i, c)))
         throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + co.name + "'", "value is not a finite number");
+    // Degrees mislabelled as radians: no joint angle exceeds two turns (4π rad).
+    if (!t.in_degrees && co.motion_type == MotionType::Rotational) {
+      Eigen::Index worst = 0;
+      const double m = s.q.col(c).cwiseAbs().maxCoeff(&worst);
+      if (m > 4 * M_PI)
+        s.warnings.push_back(fmt::format("{}: row {}, column '{}': {:g} is more than 4π rad for a rotational coordinate; "
+                                         "the header says inDegrees=no, are the values in degrees?",
+                                         file, worst + 1, co.name, t.data(worst, col)));
+    }
   }
   // q̇: derivative of the quintic natural interpolating spline (OpenSim's GCV spline, §3.7, §9.2).
   if (n >= 6) {

@@ -17,6 +17,7 @@ struct StatesTable {
   std::vector<double> time;
   Eigen::MatrixXd q, qdot;            // rows × nq, SI units
   std::vector<std::string> missing;   // model coordinates absent from the file
+  std::vector<std::string> warnings;  // suspicious values (e.g. degrees in a file marked inDegrees=no)
 };
 
 StatesTable states_from_coordinates(const Model& model, const io::Table& coordinates, const std::string& file_name);

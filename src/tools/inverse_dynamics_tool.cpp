@@ -77,6 +77,8 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   }
 
   const fs::path coords_path = resolve_setup_path(dir, coords_name);
+  if (!fs::exists(coords_path))
+    doc.fail(tool.child("coordinates_file"), "coordinates file '" + coords_path.string() + "' does not exist");
   io::Table coords = io::read_storage(coords_path);
   if (cutoff >= 0) coords = lowpass_coordinates(coords, cutoff, coords_path.string());
   const CoordinateSplines splines(model, coords, coords_path.string());
@@ -92,6 +94,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
     if (time[i] <= t_end) r1 = i;
   }
   if (r1 < r0) throw_input_error(setup_path.string(), "<time_range>", "selects no rows of the coordinates file");
+  if (const std::string w = external.coverage_warning(time[r0], time[r1]); !w.empty()) report.warnings.push_back(w);
 
   const int nq = model.nq();
   io::Table out;

@@ -295,6 +295,7 @@ void read_tasks(const io::XmlDocument& doc, const pugi::xml_node& set, IKTaskSet
       t.apply = doc.boolean(node, "apply", true);
       t.weight = doc.number(node, "weight", 1.0);
       if (t.name.empty()) doc.fail(node, "expected a name attribute (the marker's name)");
+      if (!std::isfinite(t.weight) || t.weight < 0) doc.fail(node.child("weight"), "expected a finite, non-negative weight");
       tasks.markers.push_back(t);
     } else if (tag == "IKCoordinateTask") {
       IKCoordinateTask t;
@@ -303,6 +304,7 @@ void read_tasks(const io::XmlDocument& doc, const pugi::xml_node& set, IKTaskSet
       t.weight = doc.number(node, "weight", 1.0);
       t.value = doc.number(node, "value", 0.0);
       if (t.name.empty()) doc.fail(node, "expected a name attribute (the coordinate's name)");
+      if (!std::isfinite(t.weight) || t.weight < 0) doc.fail(node.child("weight"), "expected a finite, non-negative weight");
       const std::string vt = lower(doc.text(node, "value_type"));
       if (node.child("value_type")) {
         if (vt == "default_value") t.value_type = IKValueType::DefaultValue;
