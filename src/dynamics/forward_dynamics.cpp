@@ -33,6 +33,7 @@ void calc_coordinate_map(const Model& model, const std::vector<int>& free, const
 
 ForwardDynamics::ForwardDynamics(const Model& model) : free_(free_coordinates(model)) {
   const Eigen::Index nq = model.nq(), nf = static_cast<Eigen::Index>(free_.size());
+  unconstrained_ = nf == nq;
   G_.setZero(nq, nf);
   MG_.setZero(nq, nf);
   reduced_.setZero(nf, nf);
@@ -46,6 +47,15 @@ ForwardDynamics::ForwardDynamics(const Model& model) : free_(free_coordinates(mo
 void ForwardDynamics::calc(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,
                            const Eigen::Ref<const Eigen::VectorXd>& u, const Eigen::Ref<const Eigen::VectorXd>& tau_mobility,
                            Eigen::Ref<Eigen::VectorXd> qddot) {
+  if (unconstrained_) {  // every coordinate free: G = I, γ = 0, solve M q̈ = τ − τ_ID(q, u, 0)
+    gamma_.setZero();
+    calc_inverse_dynamics(model, data, q, u, gamma_, tau0_);
+    calc_mass_matrix(model, data);
+    llt_.compute(data.mass_matrix);
+    qddot = tau_mobility - tau0_;
+    llt_.solveInPlace(qddot);
+    return;
+  }
   calc_coordinate_map(model, free_, q, u, G_, gamma_);
   calc_inverse_dynamics(model, data, q, u, gamma_, tau0_);
   calc_mass_matrix(model, data);

@@ -35,6 +35,7 @@ class ForwardDynamics {
 
  private:
   std::vector<int> free_;
+  bool unconstrained_ = false;  // nothing locked or coupled: q̈ = M⁻¹ (τ − τ_ID(q, u, 0))
   Eigen::MatrixXd G_, MG_, reduced_;
   Eigen::VectorXd gamma_, tau0_, rhs_, vdot_;
   Eigen::LLT<Eigen::MatrixXd> llt_;
