@@ -41,7 +41,9 @@ ForwardDynamics::ForwardDynamics(const Model& model) : free_(free_coordinates(mo
   tau0_.setZero(nq);
   rhs_.setZero(nf);
   vdot_.setZero(nf);
-  llt_ = Eigen::LLT<Eigen::MatrixXd>(nf);
+  // Sized by a first factorisation (not by assigning LLT(nf), whose status member Eigen leaves
+  // uninitialised: copying it is undefined behaviour that UBSan reports).
+  llt_.compute(Eigen::MatrixXd::Identity(nf, nf));
 }
 
 void ForwardDynamics::calc(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,

@@ -124,7 +124,9 @@ IKWorkspace::IKWorkspace(const IKProblem& p) : problem(&p), data(p.model()) {
   z_trial = Eigen::VectorXd::Zero(n);
   q_trial = Eigen::VectorXd::Zero(nq);
   fixed.assign(n, 0);
-  llt = Eigen::LLT<Eigen::MatrixXd, Eigen::Lower>(n);
+  // Sized by a first factorisation (not by assigning LLT(n), whose status member Eigen leaves
+  // uninitialised: copying it is undefined behaviour that UBSan reports).
+  llt.compute(Eigen::MatrixXd::Identity(n, n));
 }
 
 // The solver, with access to the problem's derived index tables.
