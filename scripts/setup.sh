@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
-          libeigen3-dev libpugixml-dev libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
+          libeigen3-dev libpugixml-dev libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev libcsv-dev
           libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev)
 missing=()
 for p in "${packages[@]}"; do
