@@ -1,0 +1,252 @@
+#include "chain/strength_profile.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "chain/isometric_strength.hpp"
+#include "core/error.hpp"
+#include "model/generic/generic_model.hpp"
+#include "model/model.hpp"
+
+namespace weaklink {
+
+namespace {
+
+using nlohmann::json;
+
+double number_field(const json& e, const char* key, const std::string& where) {
+  const auto& v = e.at(key);
+  if (!v.is_number() || !std::isfinite(v.get<double>()))
+    throw InputError(fmt::format("{}: '{}': expected a number", where, key));
+  return v.get<double>();
+}
+
+}  // namespace
+
+StrengthProfile parse_strength_profile(const std::string& text, const std::string& name) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw InputError(fmt::format("{}: not valid JSON (byte {}): {}", name, e.byte, e.what()));
+  }
+  if (!doc.is_object() || !doc.contains("tests") || !doc["tests"].is_array())
+    throw InputError(fmt::format("{}: expected an object with a \"tests\" array", name));
+  StrengthProfile profile;
+  const auto& tests = doc["tests"];
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    const json& e = tests[i];
+    StrengthTest t;
+    t.where = fmt::format("{}: tests[{}]", name, i);
+    if (!e.is_object()) throw InputError(t.where + ": expected an object");
+    auto str = [&](const char* key) -> std::string {
+      if (!e.contains(key)) return "";
+      if (!e[key].is_string()) throw InputError(fmt::format("{}: '{}': expected a string", t.where, key));
+      return e[key].get<std::string>();
+    };
+    t.measure = str("measure");
+    t.group = str("group");
+    if (!t.measure.empty()) {
+      try {
+        (void)strength_measure(t.measure);
+      } catch (const InputError& err) {
+        throw InputError(fmt::format("{}: {}", t.where, err.what()));
+      }
+    }
+    const std::string side = str("side");
+    if (side == "right" || side == "r") t.side = "r";
+    else if (side == "left" || side == "l") t.side = "l";
+    else if (side == "both" || side.empty()) t.side = "both";
+    else throw InputError(fmt::format("{}: 'side': expected right, left or both, found '{}'", t.where, side));
+
+    int kinds = 0;
+    if (e.contains("torque_Nm")) { t.kind = StrengthTest::Kind::Torque; t.value = number_field(e, "torque_Nm", t.where); ++kinds; }
+    if (e.contains("torque_Nm_per_kg")) { t.kind = StrengthTest::Kind::TorquePerKg; t.value = number_field(e, "torque_Nm_per_kg", t.where); ++kinds; }
+    if (e.contains("force_N")) {
+      t.kind = StrengthTest::Kind::Dynamometer;
+      t.value = number_field(e, "force_N", t.where);
+      if (!e.contains("lever_arm_m")) throw InputError(t.where + ": a dynamometer force needs 'lever_arm_m' (joint centre to pad, m)");
+      t.lever_arm = number_field(e, "lever_arm_m", t.where);
+      if (t.lever_arm <= 0 || t.lever_arm > 1.5) throw InputError(t.where + ": 'lever_arm_m': expected 0 to 1.5 m");
+      ++kinds;
+    }
+    if (e.contains("percent_of_norm")) { t.kind = StrengthTest::Kind::PercentOfNorm; t.value = number_field(e, "percent_of_norm", t.where); ++kinds; }
+    if (e.contains("percent_of_baseline")) { t.kind = StrengthTest::Kind::PercentOfBaseline; t.value = number_field(e, "percent_of_baseline", t.where); ++kinds; }
+    if (e.contains("mmt_grade")) {
+      t.kind = StrengthTest::Kind::MmtGrade;
+      const auto& g = e["mmt_grade"];
+      if (g.is_number()) t.grade = fmt::format("{}", g.get<double>());
+      else if (g.is_string()) t.grade = g.get<std::string>();
+      else throw InputError(t.where + ": 'mmt_grade': expected a grade 0-5 such as 4 or \"4-\"");
+      ++kinds;
+    }
+    if (kinds != 1)
+      throw InputError(t.where + ": expected exactly one of torque_Nm, torque_Nm_per_kg, force_N (+ lever_arm_m), "
+                                 "percent_of_norm, mmt_grade, percent_of_baseline");
+    if (t.kind != StrengthTest::Kind::MmtGrade && (t.value < 0 || (t.kind == StrengthTest::Kind::Torque && t.value > 2000)))
+      throw InputError(t.where + ": expected a non-negative value in a human range");
+    if (t.kind == StrengthTest::Kind::PercentOfBaseline) {
+      if (t.group.empty() && t.measure.empty()) throw InputError(t.where + ": 'percent_of_baseline' needs a 'group' or a 'measure'");
+    } else if (t.measure.empty()) {
+      throw InputError(t.where + ": expected a 'measure' (e.g. hip_external_rotation) for a strength test");
+    }
+    if (e.contains("posture")) {
+      const auto& p = e["posture"];
+      if (!p.is_object()) throw InputError(t.where + ": 'posture': expected an object of coordinate: degrees");
+      std::map<std::string, double> m;
+      for (auto it = p.begin(); it != p.end(); ++it) {
+        if (!it.value().is_number()) throw InputError(fmt::format("{}: posture '{}': expected degrees", t.where, it.key()));
+        m[it.key()] = it.value().get<double>();
+      }
+      t.posture = m;
+    }
+    profile.tests.push_back(std::move(t));
+  }
+  return profile;
+}
+
+StrengthProfile read_strength_profile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the strength file", path.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_strength_profile(ss.str(), path.string());
+}
+
+const StrengthNormRow* find_strength_norm(const GenericTables& tables, const std::string& measure, Sex sex, double age) {
+  const StrengthNormRow* best = nullptr;
+  int best_score = -1;
+  for (const auto& n : tables.norms) {
+    if (n.measure != measure || (n.unit != "Nm/kg" && n.unit != "N*m/kg" && n.unit != "BW*H")) continue;
+    if (n.sex && *n.sex != sex) continue;
+    if (age < n.age_min || age > n.age_max) continue;
+    const bool verified = n.verification.rfind("verified", 0) == 0;
+    const bool numeric_posture = !parse_posture(n.posture, "norm", true).empty();
+    const int score = (verified ? 4 : 0) + (numeric_posture ? 2 : 0) + (n.sex ? 1 : 0);
+    if (score > best_score) {
+      best = &n;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+double norm_torque(const StrengthNormRow& norm, const Person& person) {
+  // Standard gravity (CGPM 1901) turns Anderson et al.'s body weight x height into N·m.
+  if (norm.unit == "BW*H") return norm.value * person.mass_kg * 9.80665 * person.height_m;
+  return norm.value * person.mass_kg;
+}
+
+std::vector<StrengthAdjustment> apply_strength_profile(ModelSpec& spec, const Person& person, const StrengthProfile& profile,
+                                                       const GenericTables& tables) {
+  std::vector<StrengthAdjustment> out;
+  for (const auto& test : profile.tests) {
+    const StrengthMeasure* measure = test.measure.empty() ? nullptr : &strength_measure(test.measure);
+    const std::string group = !test.group.empty() ? test.group : measure->group;
+    const std::vector<std::string> sides =
+        (measure && measure->bilateral) ? std::vector<std::string>{"r"}
+                                        : (test.side == "both" ? std::vector<std::string>{"r", "l"} : std::vector<std::string>{test.side});
+    for (const auto& side : sides) {
+      StrengthAdjustment adj;
+      adj.group = group;
+      adj.side = (measure && measure->bilateral) ? "both" : side;
+      adj.test = fmt::format("{} ({})", measure ? measure->name : group, adj.side == "r" ? "right" : adj.side == "l" ? "left" : "both");
+      std::vector<std::string> muscles;
+      try {
+        muscles = group_muscles(tables, group, side);
+        if (measure && measure->bilateral) {
+          const auto other = group_muscles(tables, group, "l");
+          muscles.insert(muscles.end(), other.begin(), other.end());
+        }
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("{}: {}", test.where, e.what()));
+      }
+      auto scale_group = [&](double k) {
+        for (auto& m : spec.muscles)
+          if (std::find(muscles.begin(), muscles.end(), m.name) != muscles.end()) m.params.max_isometric_force *= k;
+      };
+      if (test.kind == StrengthTest::Kind::PercentOfBaseline) {
+        adj.factor = test.value / 100;
+        adj.basis = fmt::format("what-if: {} at {}% of the model's own strength", group, test.value);
+        scale_group(adj.factor);
+        out.push_back(adj);
+        continue;
+      }
+      // Target torque of the test.
+      const StrengthNormRow* norm = find_strength_norm(tables, measure->name, person.sex, person.age_years);
+      std::map<std::string, double> posture;
+      if (test.posture) posture = *test.posture;
+      else if (norm) posture = parse_posture(norm->posture, "strength norm of " + measure->name, true);
+      double percent = -1;
+      switch (test.kind) {
+        case StrengthTest::Kind::Torque: adj.target_torque = test.value; adj.basis = fmt::format("measured {:.1f} N·m", test.value); break;
+        case StrengthTest::Kind::TorquePerKg:
+          adj.target_torque = test.value * person.mass_kg;
+          adj.basis = fmt::format("measured {:.2f} N·m/kg x {:.1f} kg", test.value, person.mass_kg);
+          break;
+        case StrengthTest::Kind::Dynamometer:
+          adj.target_torque = test.value * test.lever_arm;
+          adj.basis = fmt::format("dynamometer {:.0f} N x {:.3f} m lever arm", test.value, test.lever_arm);
+          break;
+        case StrengthTest::Kind::MmtGrade: {
+          const auto it = tables.mmt_percent.find(test.grade);
+          if (it == tables.mmt_percent.end()) {
+            std::string known;
+            for (const auto& [g, p] : tables.mmt_percent) known += (known.empty() ? "" : ", ") + g;
+            throw InputError(fmt::format("{}: 'mmt_grade': unknown grade '{}' (known: {})", test.where, test.grade, known));
+          }
+          percent = it->second;
+          adj.basis = fmt::format("manual muscle test grade {} = {}% of normal", test.grade, percent);
+          break;
+        }
+        case StrengthTest::Kind::PercentOfNorm:
+          percent = test.value;
+          adj.basis = fmt::format("{}% of norm", percent);
+          break;
+        case StrengthTest::Kind::PercentOfBaseline: break;
+      }
+      const Model model = compile_model(spec);
+      Data data(model);
+      const IsometricTorque before = max_isometric_torque(model, data, *measure, side, posture, muscles);
+      adj.model_torque_before = before.total;
+      if (percent >= 0) {
+        if (norm) {
+          adj.target_torque = percent / 100 * norm_torque(*norm, person);
+          adj.basis += fmt::format(" (norm {:.0f} N·m, {})", norm_torque(*norm, person), norm->citation);
+        } else {
+          // No norm for this measure: the generic model's own strength stands for the norm.
+          adj.target_torque = percent / 100 * before.total;
+          adj.basis += " (no published norm in the model's data: the generic model's strength is taken as the norm)";
+          adj.warnings.push_back(fmt::format("no strength norm for {} ({}, {:.0f} y); the model's own strength was used", measure->name,
+                                             to_string(person.sex), person.age_years));
+        }
+      }
+      if (before.group <= 0) {
+        adj.warnings.push_back(fmt::format("the group '{}' produces no {} torque in this posture; strength unchanged", group, measure->name));
+        adj.model_torque_after = before.total;
+        out.push_back(adj);
+        continue;
+      }
+      double k = (adj.target_torque - (before.total - before.group)) / before.group;
+      const double k_lo = 0.02, k_hi = 5.0;
+      if (k < k_lo || k > k_hi) {
+        adj.warnings.push_back(fmt::format(
+            "matching {:.1f} N·m would need the {} at {:.0f}% of the model's strength; limited to {:.0f}% (the other muscles give {:.1f} N·m)",
+            adj.target_torque, group, 100 * k, 100 * std::clamp(k, k_lo, k_hi), before.total - before.group));
+        k = std::clamp(k, k_lo, k_hi);
+      }
+      adj.factor = k;
+      scale_group(k);
+      const Model after_model = compile_model(spec);
+      Data after_data(after_model);
+      adj.model_torque_after = max_isometric_torque(after_model, after_data, *measure, side, posture, muscles).total;
+      out.push_back(adj);
+    }
+  }
+  return out;
+}
+
+}  // namespace weaklink

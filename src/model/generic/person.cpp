@@ -1,0 +1,31 @@
+#include "model/generic/person.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace weaklink {
+
+const char* to_string(Sex sex) { return sex == Sex::Female ? "female" : "male"; }
+
+Sex parse_sex(const std::string& text, const std::string& where) {
+  std::string s = text;
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (s == "female" || s == "f") return Sex::Female;
+  if (s == "male" || s == "m") return Sex::Male;
+  throw_input_error(where, "sex", fmt::format("expected 'female' or 'male', found '{}'", text));
+}
+
+void validate_person(const Person& p, const std::string& where) {
+  auto check = [&](double v, double lo, double hi, const char* what, const char* unit) {
+    if (!std::isfinite(v) || v < lo || v > hi)
+      throw_input_error(where, what, fmt::format("expected {} to {} {}, found {}", lo, hi, unit, v));
+  };
+  check(p.height_m, 1.2, 2.2, "height", "m");
+  check(p.mass_kg, 30.0, 250.0, "mass", "kg");
+  check(p.age_years, 18.0, 100.0, "age", "years");
+}
+
+}  // namespace weaklink
