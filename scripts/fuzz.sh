@@ -17,7 +17,7 @@ if ! [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]]; then
 fi
 
 BUILD=build-fuzz
-TARGETS=(fuzz_osim fuzz_storage fuzz_trc fuzz_external_loads fuzz_setup)
+TARGETS=(fuzz_osim fuzz_storage fuzz_trc fuzz_external_loads fuzz_setup fuzz_client_files)
 REFERENCE=../shared/opensim-reference
 MAX_SEED_BYTES=1048576  # also the -max_len of the runs
 SEPARATOR=$'\n@@weaklink-fuzz-datafile@@\n'  # see fuzz/fuzz_external_loads.cpp
@@ -87,6 +87,7 @@ seed_from() {  # seed_from DIR...: every file below DIR goes to the targets that
       *.sto | *.mot) add_seed fuzz_storage "$f" ;;
       *.sto.gz | *.mot.gz) add_gz_seed fuzz_storage "$f" ;;
       *.trc) add_seed fuzz_trc "$f" ;;
+      *.csv | *.json) add_seed fuzz_client_files "$f" ;;
       *.trc.gz) add_gz_seed fuzz_trc "$f" ;;
       *.xml)
         add_seed fuzz_setup "$f"
@@ -97,7 +98,7 @@ seed_from() {  # seed_from DIR...: every file below DIR goes to the targets that
 }
 
 echo "== seed corpora in $CORPUS"
-seed_from data/models tests/data
+seed_from data tests/data
 if [ -d "$REFERENCE" ]; then
   seed_from "$REFERENCE"
 else
@@ -109,6 +110,8 @@ printf 'PathFileType\t4\t(X/Y/Z)\tseed.trc\nDataRate\tCameraRate\tNumFrames\tNum
 printf 'seed\nversion=1\nnRows=1\nnColumns=2\ninDegrees=no\nendheader\ntime\tq\n0\t1\n' \
   >"$CORPUS/fuzz_storage/seed-minimal"
 printf 'version=3\nDataType=Vec3\nendheader\ntime\tm\n0\t~[1,2,3]\n' >"$CORPUS/fuzz_storage/seed-table-vec3"
+printf '{"tests": [{"measure": "hip_abduction", "side": "right", "torque_Nm": 70, "posture": {"hip_flexion": 0}}]}' \
+  >"$CORPUS/fuzz_client_files/seed-strength"
 for t in "${TARGETS[@]}"; do
   printf '   %-22s %4d seeds\n' "$t" "$(find "$CORPUS/$t" -type f | wc -l)"
 done

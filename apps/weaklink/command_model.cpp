@@ -7,7 +7,11 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "chain/strength_profile.hpp"
+#include "core/error.hpp"
 #include "io/osim_reader.hpp"
+#include "io/osim_writer.hpp"
+#include "model/generic/generic_model.hpp"
 #include "model/model.hpp"
 
 namespace weaklink::cli {
@@ -99,6 +103,42 @@ void print_model_info(const std::string& path) {
     std::cout << "\nwarnings: none (everything in the file is modelled)\n";
   }
 }
+struct GenericOptions {
+  double height = 1.75, mass = 72, age = 40;
+  std::string sex = "female", strength, output;
+};
+
+void export_generic_model(const GenericOptions& o) {
+  Person person;
+  person.height_m = o.height;
+  person.mass_kg = o.mass;
+  person.age_years = o.age;
+  person.sex = parse_sex(o.sex, "--sex");
+  validate_person(person, "options");
+  ModelSpec spec = build_generic_model(person);
+  if (!o.strength.empty()) {
+    const StrengthProfile profile = read_strength_profile(o.strength);
+    const auto adjustments = apply_strength_profile(spec, person, profile, GenericTables::builtin());
+    std::cout << fmt::format("strength from {}:\n", o.strength);
+    for (const auto& a : adjustments) {
+      if (a.target_torque > 0)
+        std::cout << fmt::format("  {:<32} {:<24} x{:.2f}  model {:.1f} -> {:.1f} N·m (target {:.1f}: {})\n", a.test, a.group, a.factor,
+                                 a.model_torque_before, a.model_torque_after, a.target_torque, a.basis);
+      else
+        std::cout << fmt::format("  {:<32} {:<24} x{:.2f}  ({})\n", a.test, a.group, a.factor, a.basis);
+      for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+    }
+  }
+  io::write_osim(spec, o.output);
+  std::cout << fmt::format("wrote {} ({} bodies, {} coordinates, {} muscles) for a {} of {:.2f} m, {:.1f} kg, {:.0f} years\n", o.output,
+                           spec.bodies.size(), [&] {
+                             std::size_t n = 0;
+                             for (const auto& j : spec.joints) n += j.coordinates.size();
+                             return n;
+                           }(),
+                           spec.muscles.size(), to_string(person.sex), person.height_m, person.mass_kg, person.age_years);
+}
+
 }  // namespace
 
 void register_model_commands(CLI::App& app) {
@@ -108,6 +148,16 @@ void register_model_commands(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   info->add_option("MODEL", *path, "OpenSim model file (.osim)")->required();
   info->callback([path] { g_action = [path] { print_model_info(*path); }; });
+
+  auto* generic = model->add_subcommand("generic", "Build weaklink's own full-body model for a person and write it as an .osim file");
+  auto o = std::make_shared<GenericOptions>();
+  generic->add_option("--height", o->height, "Standing height, m")->required();
+  generic->add_option("--mass", o->mass, "Body mass, kg")->required();
+  generic->add_option("--sex", o->sex, "female or male (selects de Leva 1996's segment parameters and the strength norms)")->required();
+  generic->add_option("--age", o->age, "Age, years (selects the strength norms)")->default_val(40);
+  generic->add_option("--strength", o->strength, "Strength tests or what-if weaknesses (JSON; see docs/generic-model.md)");
+  generic->add_option("-o,--output", o->output, "Output .osim file")->required();
+  generic->callback([o] { g_action = [o] { export_generic_model(*o); }; });
 }
 
 void run_selected(CLI::App&) {

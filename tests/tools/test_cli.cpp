@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <unistd.h>
@@ -128,4 +129,37 @@ TEST(Cli, AnalyzeRunsTheWalkingTrialAndRejectsBadInput) {
                         "subject01_lumbar_loads.sto", "subject01_feasibility.csv"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   fs::remove_all(out);
+}
+
+TEST(Cli, GenericModelIsBuiltPersonalisedAndExported) {
+  const auto dir = fs::temp_directory_path() / ("weaklink-cli-generic-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto out = dir / "client.osim";
+  Result r = run_cli("model generic --height 1.70 --mass 65 --sex female --age 35 -o " + out.string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("124 muscles"), std::string::npos) << r.output;
+  r = run_cli("model info " + out.string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("piriformis_r"), std::string::npos);
+  EXPECT_NE(r.output.find("warnings: none"), std::string::npos) << r.output;
+
+  const auto strength = dir / "strength.json";
+  std::ofstream(strength) << R"({"tests": [{"measure": "hip_abduction", "side": "right", "torque_Nm": 70},
+                                          {"group": "vastus medialis", "side": "left", "percent_of_baseline": 50}]})";
+  r = run_cli("model generic --height 1.70 --mass 65 --sex female --strength " + strength.string() + " -o " + out.string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("hip abductors"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("-> 70.0"), std::string::npos) << r.output;
+
+  r = run_cli("model generic --height 1.70 --mass 65 --sex robot -o " + out.string());
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("female' or 'male"), std::string::npos) << r.output;
+  r = run_cli("model generic --height 17 --mass 65 --sex male -o " + out.string());
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("height"), std::string::npos) << r.output;
+  std::ofstream(strength) << R"({"tests": [{"measure": "hip_abduction", "torque_Nm": 70,)";
+  r = run_cli("model generic --height 1.70 --mass 65 --sex male --strength " + strength.string() + " -o " + out.string());
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("strength.json"), std::string::npos) << r.output;
+  fs::remove_all(dir);
 }

@@ -1,0 +1,35 @@
+// libFuzzer target: the readers of client-side text files that are not OpenSim formats: strength
+// profiles (JSON, chain/strength_profile) and CSV tables (io/csv_table, the format of the
+// project's data tables and of wearable exports). Inputs starting with '{' or '[' go to the JSON
+// reader, the rest to the CSV reader (then every field is read as a number, as the builder does).
+//
+// Contract: bad input throws weaklink::InputError. Any other exception, a crash, a sanitizer
+// report or a hang is a finding.
+#include <cstdint>
+#include <string>
+
+#include "chain/strength_profile.hpp"
+#include "core/error.hpp"
+#include "fuzz_support.hpp"
+#include "io/csv_table.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  weaklink::fuzz::run_expecting_input_errors([&] {
+    if (!text.empty() && (text[0] == '{' || text[0] == '[')) {
+      const auto profile = weaklink::parse_strength_profile(text, "fuzz.json");
+      for (const auto& t : profile.tests)
+        if (t.side != "r" && t.side != "l" && t.side != "both") weaklink::fuzz::finding("side not normalised", t.side);
+      return;
+    }
+    const auto table = weaklink::io::CsvTable::parse(text, "fuzz.csv");
+    for (const auto& row : table.rows()) {
+      if (row.line < 1) weaklink::fuzz::finding("row without a line number", std::to_string(row.line));
+      try {
+        (void)table.number(row, "value");
+      } catch (const weaklink::InputError&) {
+      }
+    }
+  });
+  return 0;
+}
