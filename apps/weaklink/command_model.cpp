@@ -28,20 +28,6 @@ const char* motion_name(MotionType t) {
   return "?";
 }
 
-const char* joint_name(JointType t) {
-  switch (t) {
-    case JointType::Custom: return "CustomJoint";
-    case JointType::Pin: return "PinJoint";
-    case JointType::Slider: return "SliderJoint";
-    case JointType::Weld: return "WeldJoint";
-    case JointType::Universal: return "UniversalJoint";
-    case JointType::Gimbal: return "GimbalJoint";
-    case JointType::Ball: return "BallJoint";
-    case JointType::Free: return "FreeJoint";
-    case JointType::Planar: return "PlanarJoint";
-  }
-  return "?";
-}
 
 // Side of a muscle from OpenSim's naming convention (name ending in _r / _l).
 std::string side_of(const std::string& name) {
@@ -64,7 +50,7 @@ void print_model_info(const std::string& path) {
     std::string coords;
     for (int c = j.first_coordinate; c < j.first_coordinate + j.num_coordinates; ++c)
       coords += (coords.empty() ? "" : ", ") + m.coordinates[c].name;
-    std::cout << fmt::format("  {:<16} {:<14} {} -> {}  [{}]\n", j.name, joint_name(j.type), m.bodies[j.parent_body].name,
+    std::cout << fmt::format("  {:<16} {:<14} {} -> {}  [{}]\n", j.name, joint_class_name(j.type), m.bodies[j.parent_body].name,
                              m.bodies[j.child_body].name, coords);
   }
   std::cout << fmt::format("\ncoordinates ({}):\n", m.coordinates.size());

@@ -60,21 +60,6 @@ xml_node set_objects(xml_node parent, const char* tag, const char* name) {
 
 bool zero_bits(double v) { return v == 0 && !std::signbit(v); }
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : path) {
-    if (c == '/') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 // ---- functions (opensim-compat §3; the inverse of function_reader.cpp) ------------------------
 
 // The Constant's own value v such that the function evaluates to scale * v exactly as `f` does.
@@ -141,20 +126,6 @@ void write_function(xml_node parent, const Function& f, const char* name_attr = 
 
 // ---- the document -------------------------------------------------------------------------
 
-const char* joint_tag(JointType t) {
-  switch (t) {
-    case JointType::Custom: return "CustomJoint";
-    case JointType::Pin: return "PinJoint";
-    case JointType::Slider: return "SliderJoint";
-    case JointType::Weld: return "WeldJoint";
-    case JointType::Universal: return "UniversalJoint";
-    case JointType::Gimbal: return "GimbalJoint";
-    case JointType::Ball: return "BallJoint";
-    case JointType::Free: return "FreeJoint";
-    case JointType::Planar: return "PlanarJoint";
-  }
-  return "CustomJoint";
-}
 
 const char* wrap_tag(WrapObjectSpec::Kind k) {
   switch (k) {
@@ -197,7 +168,7 @@ class OsimWriter {
     std::vector<const OffsetFrameSpec*> ground_frames, component_frames;
     std::map<std::string, std::vector<const OffsetFrameSpec*>> body_frames;
     for (const auto& f : s_.frames) {
-      const auto parts = split_path(f.parent);
+      const auto parts = split_component_path(f.parent);
       const bool absolute = !f.parent.empty() && f.parent[0] == '/';
       if (absolute && parts.size() == 2 && parts[0] == "bodyset" && body_names_.count(parts[1]))
         body_frames[parts[1]].push_back(&f);
@@ -340,7 +311,7 @@ class OsimWriter {
   }
 
   void write_joint(xml_node parent, const JointSpec& j) {
-    xml_node e = object(parent, joint_tag(j.type), j.name);
+    xml_node e = object(parent, joint_class_name(j.type), j.name);
     prop(e, "socket_parent_frame", frame_ref(j.parent_frame));
     prop(e, "socket_child_frame", frame_ref(j.child_frame));
     xml_node coords = e.append_child("coordinates");

@@ -17,21 +17,6 @@ namespace weaklink {
 
 namespace {
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : path) {
-    if (c == '/') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 // Body inertia as OpenSim/Simbody treat it (opensim-compat §2.1): zero for (near-)massless bodies,
 // and a spherical replacement when the six numbers violate the triangle inequality.
 Mat3 inertia_matrix(const BodySpec& b, std::vector<std::string>& warnings) {
@@ -107,7 +92,7 @@ class Compiler {
       pending_.push_back(PendingFrame{f, owner, 0});
     };
     for (const auto& f : s_.frames) {
-      const auto parts = split_path(f.parent);
+      const auto parts = split_component_path(f.parent);
       std::string owner;
       if (!parts.empty() && parts[0] == "bodyset" && parts.size() == 2) owner = "body:" + parts[1];
       if (!parts.empty() && parts[0] == "ground") owner = "ground";
@@ -156,7 +141,7 @@ class Compiler {
   // Socket resolution (opensim-compat §1.3): absolute paths from the model root; bare names in the
   // owner's frames, then bodies, then ground, then any frame of that name.
   int find_frame(const std::string& path, const std::string& owner, const std::string& where) const {
-    const auto parts = split_path(path);
+    const auto parts = split_component_path(path);
     if (parts.empty()) fail(where, "empty frame reference");
     auto by_owner = [&](const std::string& own, const std::string& name) {
       const auto it = frame_by_owner_.find(own + '\n' + name);

@@ -14,6 +14,38 @@
 namespace weaklink {
 
 enum class JointType { Custom, Pin, Slider, Weld, Universal, Gimbal, Ball, Free, Planar };
+
+// OpenSim's class name of a joint type ("CustomJoint", ...).
+inline const char* joint_class_name(JointType t) {
+  switch (t) {
+    case JointType::Custom: return "CustomJoint";
+    case JointType::Pin: return "PinJoint";
+    case JointType::Slider: return "SliderJoint";
+    case JointType::Weld: return "WeldJoint";
+    case JointType::Universal: return "UniversalJoint";
+    case JointType::Gimbal: return "GimbalJoint";
+    case JointType::Ball: return "BallJoint";
+    case JointType::Free: return "FreeJoint";
+    case JointType::Planar: return "PlanarJoint";
+  }
+  return "CustomJoint";
+}
+
+// The non-empty parts of a component path: "/bodyset/femur_r" -> {"bodyset", "femur_r"}.
+inline std::vector<std::string> split_component_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : path) {
+    if (c == '/') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
 enum class MotionType { Rotational, Translational, Coupled };
 
 struct OffsetFrameSpec {           // PhysicalOffsetFrame

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
@@ -54,9 +55,10 @@ TEST(FuzzRegressions, LongOffsetFrameChainsCompileWithoutDeepRecursion) {
   std::string xml = "<OpenSimDocument Version=\"40000\"><Model name=\"chain\"><BodySet><objects>"
                     "<Body name=\"b\"><mass>1</mass></Body></objects></BodySet><ComponentSet><objects>";
   for (int i = 0; i < n; ++i)
-    xml += "<PhysicalOffsetFrame name=\"f" + std::to_string(i) + "\"><socket_parent>" +
-           (i + 1 < n ? "f" + std::to_string(i + 1) : std::string("/ground")) + "</socket_parent>"
-           "<translation>0 0.001 0</translation></PhysicalOffsetFrame>";
+    // fmt::format, not chained operator+: GCC 12 reports a false -Wrestrict on the latter.
+    xml += fmt::format("<PhysicalOffsetFrame name=\"f{}\"><socket_parent>{}</socket_parent>"
+                       "<translation>0 0.001 0</translation></PhysicalOffsetFrame>",
+                       i, i + 1 < n ? fmt::format("f{}", i + 1) : std::string("/ground"));
   xml += "</objects></ComponentSet><MarkerSet><objects><Marker name=\"m\"><socket_parent_frame>f0</socket_parent_frame>"
          "</Marker></objects></MarkerSet></Model></OpenSimDocument>";
   const Model m = compile_model(io::read_osim_text(xml, "chain.osim"));
