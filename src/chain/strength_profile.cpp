@@ -32,6 +32,8 @@ StrengthProfile parse_strength_profile(const std::string& text, const std::strin
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InputError(fmt::format("{}: not valid JSON (byte {}): {}", name, e.byte, e.what()));
+  } catch (const json::exception& e) {  // e.g. out_of_range 406: a number beyond double's range
+    throw InputError(fmt::format("{}: not valid JSON: {}", name, e.what()));
   }
   if (!doc.is_object() || !doc.contains("tests") || !doc["tests"].is_array())
     throw InputError(fmt::format("{}: expected an object with a \"tests\" array", name));

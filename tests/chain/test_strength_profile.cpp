@@ -50,6 +50,8 @@ TEST(StrengthProfile, MalformedFilesAreRejectedWithTheFileAndTheEntry) {
   expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": -4}]})", "non-negative");
   expect_error(R"({"tests": [{"torque_Nm": 10}]})", "expected a 'measure'");
   expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": 10, "posture": [90]}]})", "'posture'");
+  // Found by fuzz_client_files: a number beyond double's range made nlohmann throw out_of_range.
+  expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": 4e5474735}]})", "not valid JSON");
 }
 
 TEST(StrengthProfile, AMeasuredTorqueIsReproducedByTheModelOnThatSideOnly) {
