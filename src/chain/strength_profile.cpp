@@ -202,6 +202,10 @@ std::vector<StrengthAdjustment> apply_strength_profile(ModelSpec& spec, const Pe
           }
           percent = it->second;
           adj.basis = fmt::format("manual muscle test grade {} = {}% of normal", test.grade, percent);
+          if (tables.mmt_unverified.count(test.grade))
+            adj.warnings.push_back(fmt::format("grade {} as {}% of normal is an assumption, not a measured conversion (mmt_grades.csv): "
+                                               "a dynamometer value would be more reliable",
+                                               test.grade, percent));
           break;
         }
         case StrengthTest::Kind::PercentOfNorm:

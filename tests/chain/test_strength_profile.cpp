@@ -105,6 +105,11 @@ TEST(StrengthProfile, WhatIfPercentNormAndGradesFollowTheirDefinitions) {
     ASSERT_EQ(adj.size(), 2u) << "both sides";
     const StrengthNormRow* norm = find_strength_norm(t, "knee_extension", Sex::Female, 22);
     EXPECT_NEAR(adj[0].target_torque, t.mmt_percent.at("3") / 100 * norm_torque(*norm, p), 1e-9);
+    EXPECT_TRUE(adj[0].warnings.empty()) << "grade 3 is a measured conversion (Sato 1999)";
+    ModelSpec spec3 = build_generic_model(p);
+    const auto adj4 = apply_strength_profile(
+        spec3, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "side": "left", "mmt_grade": "4+"}]})", "g.json"), t);
+    ASSERT_FALSE(adj4[0].warnings.empty()) << "4+ is interpolated: the user is told";
     ModelSpec spec2 = build_generic_model(p);
     EXPECT_THROW(apply_strength_profile(spec2, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "mmt_grade": "6"}]})", "g.json"), t),
                  InputError);

@@ -256,7 +256,7 @@ ModelSpec build_generic_model(const Person& person, const GenericTables& t) {
   const Vec3 l5s1 = *lm_any("pelvis", "L5S1");
   const Vec3 midh(hjc.x(), hjc.y(), 0.0);  // midpoint of the hip joint centres
   // Heel pad under body weight: unloaded thickness x compressibility index (constants.csv).
-  [[maybe_unused]] const double heel_pad = t.constant("heel_pad_thickness_unloaded") * t.constant("heel_pad_compressibility_index");
+  const double heel_pad = t.constant("heel_pad_thickness_unloaded") * t.constant("heel_pad_compressibility_index");
   const Vec3 heel = lm(L, "foot", "heel"), mt1 = lm(L, "foot", "first_metatarsal_head"), mt5 = lm(L, "foot", "fifth_metatarsal_head"),
              toe = lm(L, "foot", "toe_tip");
   // Floor, in the foot frame: the metatarsal-head points are plantar skin points; the heel's

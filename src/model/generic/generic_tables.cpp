@@ -140,7 +140,12 @@ GenericTables parse_generic_tables(const std::map<std::string, std::string>& fil
   }
   if (auto t = table(files, "mmt_grades.csv", false)) {
     t->require_columns({"grade", "percent_of_normal"});
-    for (const auto& r : t->rows()) out.mmt_percent[t->text(r, "grade")] = t->number(r, "percent_of_normal");
+    for (const auto& r : t->rows()) {
+      out.mmt_percent[t->text(r, "grade")] = t->number(r, "percent_of_normal");
+      const std::string note = t->has_column("note") ? t->text(r, "note") : "";
+      if (note.find("unverified") != std::string::npos || note.find("ASSUMPTION") != std::string::npos)
+        out.mmt_unverified.insert(t->text(r, "grade"));
+    }
   }
   {
     auto t = table(files, "segments.csv", true);

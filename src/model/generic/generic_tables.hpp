@@ -61,6 +61,7 @@ struct GenericTables {
   std::map<std::string, double> constants;
   std::vector<StrengthNormRow> norms;
   std::map<std::string, double> mmt_percent;  // grade text ("4", "4-", ...) -> % of normal
+  std::set<std::string> mmt_unverified;       // grades whose % is an assumption or unverified
   std::vector<SegmentRow> segments;
   std::map<std::string, std::pair<double, double>> ranges;
   // Knee motion coupled to flexion: quantity -> polynomial coefficients c0..c4 in degrees of flexion.
