@@ -3,33 +3,23 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "tools/coordinate_columns.hpp"
 
 namespace weaklink {
 
 CoordinateSplines::CoordinateSplines(const Model& model, const io::Table& t, const std::string& file) : time_(t.time) {
   const int n = static_cast<int>(t.time.size());
-  if (n < 6) throw_input_error(file, "", "needs at least 6 rows to fit quintic splines (found " + std::to_string(n) + ")");
-  for (int i = 1; i < n; ++i)
-    if (!(t.time[i] > t.time[i - 1]))
-      throw_input_error(file, "row " + std::to_string(i + 1), "time must increase strictly from row to row");
-  constexpr double kDegToRad = M_PI / 180.0;
+  check_motion_times(t, file, 6);
   const int nq = model.nq();
   spline_of_.assign(nq, -1);
   constant_.assign(nq, 0.0);
   std::vector<double> y(n);
   for (int c = 0; c < nq; ++c) {
     const Coordinate& co = model.coordinates[c];
-    const int col = t.find_column(co.name);
-    if (col < 0) {
+    if (!read_coordinate_column(t, co, file, y.data(), 1, warnings_)) {
       missing_.push_back(co.name);  // ID holds it at default_value (§15 quirk 6)
       constant_[c] = co.default_value;
       continue;
-    }
-    const double k = (t.in_degrees && co.motion_type == MotionType::Rotational) ? kDegToRad : 1.0;
-    for (int i = 0; i < n; ++i) {
-      y[i] = t.data(i, col) * k;
-      if (!std::isfinite(y[i]))
-        throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + co.name + "'", "value is not a finite number");
     }
     spline_of_[c] = static_cast<int>(splines_.size());
     splines_.emplace_back(t.time, y, 5);

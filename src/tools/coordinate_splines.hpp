@@ -17,13 +17,15 @@ namespace weaklink {
 class CoordinateSplines {
  public:
   // Throws InputError naming `file_name` for fewer than 6 rows, non-increasing times or
-  // non-finite values.
+  // non-finite values; warns (warnings()) about degrees mislabelled as radians.
   CoordinateSplines(const Model& model, const io::Table& coordinates, const std::string& file_name);
   // q, q̇, q̈ at time t (CoordinateSet order). Allocation-free.
   void eval(double t, Eigen::Ref<Eigen::VectorXd> q, Eigen::Ref<Eigen::VectorXd> qdot,
             Eigen::Ref<Eigen::VectorXd> qddot) const;
   const std::vector<double>& time() const { return time_; }
   const std::vector<std::string>& missing() const { return missing_; }
+  // Suspicious values, e.g. degrees in a file marked inDegrees=no.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   std::vector<double> time_;
@@ -31,6 +33,7 @@ class CoordinateSplines {
   std::vector<int> spline_of_;           // per coordinate: index into splines_, -1 = constant
   std::vector<double> constant_;         // per coordinate: the default value when -1
   std::vector<std::string> missing_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace weaklink

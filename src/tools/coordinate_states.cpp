@@ -6,42 +6,22 @@
 
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"
+#include "tools/coordinate_columns.hpp"
 
 namespace weaklink {
 
 StatesTable states_from_coordinates(const Model& model, const io::Table& t, const std::string& file) {
   const int n = static_cast<int>(t.time.size());
   const int nq = model.nq();
-  if (n < 1) throw_input_error(file, "", "the coordinates file has no rows");
-  for (int i = 1; i < n; ++i)
-    if (!(t.time[i] > t.time[i - 1]))
-      throw_input_error(file, "row " + std::to_string(i + 1), "time must increase strictly from row to row");
+  check_motion_times(t, file, 1);
   StatesTable s;
   s.time = t.time;
   s.q = Eigen::MatrixXd::Zero(n, nq);
   s.qdot = Eigen::MatrixXd::Zero(n, nq);
-  constexpr double kDegToRad = M_PI / 180.0;
   for (int c = 0; c < nq; ++c) {
-    const Coordinate& co = model.coordinates[c];
-    const int col = t.find_column(co.name);
-    if (col < 0) {
-      s.missing.push_back(co.name);  // Analyze uses 0.0, not the default value (§12.2, quirk 6)
-      continue;
-    }
-    const double k = (t.in_degrees && co.motion_type == MotionType::Rotational) ? kDegToRad : 1.0;
-    for (int i = 0; i < n; ++i) s.q(i, c) = t.data(i, col) * k;
-    for (int i = 0; i < n; ++i)
-      if (!std::isfinite(s.q(i, c)))
-        throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + co.name + "'", "value is not a finite number");
-    // Degrees mislabelled as radians: no joint angle exceeds two turns (4π rad).
-    if (!t.in_degrees && co.motion_type == MotionType::Rotational) {
-      Eigen::Index worst = 0;
-      const double m = s.q.col(c).cwiseAbs().maxCoeff(&worst);
-      if (m > 4 * M_PI)
-        s.warnings.push_back(fmt::format("{}: row {}, column '{}': {:g} is more than 4π rad for a rotational coordinate; "
-                                         "the header says inDegrees=no, are the values in degrees?",
-                                         file, worst + 1, co.name, t.data(worst, col)));
-    }
+    // Column-major q: rows of one column are contiguous.
+    if (!read_coordinate_column(t, model.coordinates[c], file, s.q.col(c).data(), 1, s.warnings))
+      s.missing.push_back(model.coordinates[c].name);  // Analyze uses 0.0, not the default value (§12.2, quirk 6)
   }
   // q̇: derivative of the quintic natural interpolating spline (OpenSim's GCV spline, §3.7, §9.2).
   if (n >= 6) {
@@ -69,10 +49,7 @@ StatesTable states_from_coordinates(const Model& model, const io::Table& t, cons
 StatesTable states_from_states_file(const Model& model, const io::Table& t, const std::string& file) {
   const int n = static_cast<int>(t.time.size());
   const int nq = model.nq();
-  if (n < 1) throw_input_error(file, "", "the states file has no rows");
-  for (int i = 1; i < n; ++i)
-    if (!(t.time[i] > t.time[i - 1]))
-      throw_input_error(file, "row " + std::to_string(i + 1), "time must increase strictly from row to row");
+  check_motion_times(t, file, 1, "states file");
   StatesTable s;
   s.time = t.time;
   s.q = Eigen::MatrixXd::Zero(n, nq);

@@ -82,6 +82,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   io::Table coords = io::read_storage(coords_path);
   if (cutoff >= 0) coords = lowpass_coordinates(coords, cutoff, coords_path.string());
   const CoordinateSplines splines(model, coords, coords_path.string());
+  report.warnings.insert(report.warnings.end(), splines.warnings().begin(), splines.warnings().end());
   for (const auto& m : splines.missing())
     report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; held at its default value as OpenSim does");
 
