@@ -472,6 +472,8 @@ class Compiler {
         m_.path_points.push_back(p);
       }
       mu.num_points = static_cast<int>(m_.path_points.size()) - mu.first_point;
+      if (mu.num_points < 2) fail(ms.origin, "a muscle path needs at least two path points");
+      check_path_length(ms, mu);
       mu.first_wrap = static_cast<int>(m_.path_wraps.size());
       for (const auto& ws : ms.path.wraps) {
         PathWrap w;
@@ -491,6 +493,25 @@ class Compiler {
       m_.max_path_points = std::max(m_.max_path_points, mu.num_points + 2 * mu.num_wraps);
       m_.muscles.push_back(std::move(mu));
     }
+  }
+
+  // Fixed points on one body at one place make a zero-length path: no direction, no moment arm,
+  // and a fibre that can never reach its optimal length. Every point on one body at one place is
+  // an error; consecutive coincident fixed points are only a redundant segment (warning).
+  void check_path_length(const MuscleSpec& ms, const Muscle& mu) {
+    bool all_same = true;
+    for (int i = 1; i < mu.num_points; ++i) {
+      const PathPoint& a = m_.path_points[mu.first_point + i - 1];
+      const PathPoint& b = m_.path_points[mu.first_point + i];
+      const bool fixed = a.kind == PathPointSpec::Kind::Fixed && b.kind == PathPointSpec::Kind::Fixed;
+      const bool same = fixed && a.body == b.body && (a.p_B - b.p_B).norm() < 1e-12;
+      if (same) {
+        m_.warnings.push_back(fmt::format("muscle '{}': path points {} and {} are at the same place on one body (a zero-length segment)",
+                                          ms.name, i, i + 1));
+      }
+      all_same = all_same && same;
+    }
+    if (all_same) fail(ms.origin, "the muscle has zero length: all its path points are at one place on one body");
   }
 
   void compile_actuators() {

@@ -190,6 +190,24 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
           targets[k].spline < 0 ? targets[k].constant : splines[targets[k].spline].eval(time[r0 + i]).f;
   }
 
+  // Frames without a single tracked marker (and no coordinate task) have nothing to solve: their
+  // pose would be the warm start, reported as if measured. None at all is an error; some, a warning.
+  if (nc == 0 && ng > 0) {
+    std::vector<double> empty_times;
+    for (int i = 0; i < nframes; ++i) {
+      bool any = false;
+      for (int g = 0; g < ng && !any; ++g) any = std::isfinite(observed[(static_cast<std::size_t>(i) * ng + g) * 3]);
+      if (!any) empty_times.push_back(time[r0 + i]);
+    }
+    if (static_cast<int>(empty_times.size()) == nframes)
+      throw_input_error(markers_file, "", "no frame in the time range has data for any tracked marker (all values missing)");
+    if (!empty_times.empty())
+      result.warnings.push_back(fmt::format(
+          "{}: {} of {} frames have no data for any tracked marker (first at t = {}, last at t = {}): their coordinates are "
+          "the solver's starting guess (earlier frames extrapolated), not measured",
+          markers_file, empty_times.size(), nframes, empty_times.front(), empty_times.back()));
+  }
+
   // ---- Solve: fixed chunks, each from the default pose, warm starts inside ----
   const IKProblem problem(model, goals, cgoals, settings.solver);
   const int nq = model.nq();
