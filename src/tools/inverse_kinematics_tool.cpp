@@ -259,6 +259,42 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
   }
   if (failure) std::rethrow_exception(failure);
 
+  // Coordinates no observed marker depends on (no tracked marker on a body at or below their
+  // joint, no coordinate task): their Jacobian columns are zero, the damped solver keeps their
+  // starting guess. A topological check: it does not see rank loss among observed coordinates.
+  {
+    const int nb = static_cast<int>(model.bodies.size());
+    std::vector<std::vector<char>> moves(ng, std::vector<char>(model.joints.size(), 0));  // goal g's marker moves with joint j
+    for (int g = 0; g < ng; ++g)
+      for (int b = model.markers[goals[g].marker].body; b > 0 && b < nb; b = model.joints[model.bodies[b].joint].parent_body)
+        moves[g][model.bodies[b].joint] = 1;
+    std::vector<char> tasked(nq, 0);
+    for (const auto& cg : cgoals) tasked[cg.coordinate] = 1;
+    std::vector<int> unobserved_frames(nq, 0);
+    for (int i = 0; i < nframes; ++i) {
+      std::vector<char> seen(model.joints.size(), 0);
+      bool any = false;
+      for (int g = 0; g < ng; ++g)
+        if (std::isfinite(observed[(static_cast<std::size_t>(i) * ng + g) * 3])) {
+          any = true;
+          for (std::size_t j = 0; j < seen.size(); ++j) seen[j] |= moves[g][j];
+        }
+      if (!any) continue;  // a frame without any marker is reported above
+      for (int c = 0; c < nq; ++c) {
+        const Coordinate& co = model.coordinates[c];
+        if (!co.locked && co.coupler < 0 && !tasked[c] && !seen[co.joint]) ++unobserved_frames[c];
+      }
+    }
+    std::string list;
+    for (int c = 0; c < nq; ++c)
+      if (unobserved_frames[c] > 0)
+        list += fmt::format("{}{} ({} frames)", list.empty() ? "" : ", ", model.coordinates[c].name, unobserved_frames[c]);
+    if (!list.empty())
+      result.warnings.push_back(fmt::format("{}: no tracked marker moves with {}: those coordinates keep the solver's starting guess "
+                                            "there, not a measurement",
+                                            markers_file, list));
+  }
+
   int not_converged = 0;
   for (const auto& s : result.status) not_converged += !s.converged;
   if (not_converged)
