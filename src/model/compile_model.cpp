@@ -52,6 +52,7 @@ class Compiler {
     compile_frames();
     compile_tree();
     compile_couplers();
+    check_massless_subtrees();
     compile_markers();
     compile_wrap_objects();
     compile_muscles();
@@ -395,6 +396,21 @@ class Compiler {
     for (const auto& k : m_.couplers)
       if (m_.coordinates[k.independent].coupler >= 0)
         fail(s_.source_file, "coupler chains (a dependent coordinate driving another) are not supported");
+  }
+
+  // A body that carries no mass, with nothing massive below it, makes the mass matrix singular
+  // for its joint's coordinates (Simbody refuses such a model when it needs accelerations).
+  // Inverse dynamics and static optimization do not need M⁻¹, joint reactions do: a warning.
+  void check_massless_subtrees() {
+    std::vector<double> subtree(m_.bodies.size(), 0.0);
+    for (std::size_t b = 0; b < m_.bodies.size(); ++b) subtree[b] = m_.bodies[b].mass;
+    for (auto j = m_.joints.rbegin(); j != m_.joints.rend(); ++j) subtree[j->parent_body] += subtree[j->child_body];
+    for (const auto& j : m_.joints) {
+      if (subtree[j.child_body] > 0 || j.num_coordinates == 0 || j.parent_body < 0) continue;
+      if (j.parent_body != kGround && subtree[j.parent_body] == 0) continue;  // reported at the top of the massless part
+      m_.warnings.push_back("body '" + m_.bodies[j.child_body].name + "' and every body below it have zero mass: the mass matrix is "
+                            "singular for the coordinates of joint '" + j.name + "' (joint reactions and forward dynamics fail there)");
+    }
   }
 
   void compile_markers() {
