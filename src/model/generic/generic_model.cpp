@@ -198,6 +198,10 @@ struct GenericBuilder {
 
   GenericBuilder(const Person& p, const GenericTables& tables)
       : person(p), t(tables), sc(make_scaling(p, tables)), H(p.height_m), M(p.mass_kg), L(sc.lower) {
+    // Joint angles follow the ISB frames (as gait2392 and Rajagopal do: ASIS-PSIS plane level at
+    // zero pelvic tilt). The tables give torso coordinates with axes parallel to the pelvis in the
+    // trunk source's standing posture, whose pelvis is tilted forward by standing_pelvic_tilt_deg;
+    // turning them back by that tilt makes zero lumbar angles an upright trunk over a level pelvis.
     R_stand = rotation_about(Vec3::UnitZ(), -t.constant("standing_pelvic_tilt_deg") * kDeg);
     // Foot: turned about the ankle axis so that the plantar metatarsal-head points are at the
     // standing ankle height below the ankle centre (body_constants.csv): ankle angle 0 = plantigrade.
@@ -226,7 +230,7 @@ struct GenericBuilder {
     sole_y = 0.5 * (mt1.y() + mt5.y());
     if (heel.y() - heel_pad < sole_y - 0.01)
       throw_input_error(kTables, "foot", "the heel landmark lies below the floor of the plantigrade foot");
-    hip_height = -(kjc.y() + ajc.y() + sole_y);                   // MIDH above the floor
+    hip_height = -(kjc.y() + ajc.y() + sole_y);  // MIDH above the floor
 
   }
 
