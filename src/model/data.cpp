@@ -20,6 +20,7 @@ Data::Data(const Model& model) : motion(model) {
   muscle_length = Eigen::VectorXd::Constant(nm, nan);
   moment_arm = Eigen::MatrixXd::Constant(nm, nq, nan);
   muscle_wrapped.assign(nm, 0);
+  muscle_wrap_skipped.assign(nm, 0);
   path.reserve(model.max_path_points + 2);
   int max_wraps = 0;
   for (const auto& m : model.muscles) max_wraps = std::max(max_wraps, m.num_wraps);

@@ -60,6 +60,9 @@ struct Data {
   // can be nonzero (Muscle::first_joint, first_extra): treat moment_arm as read-only.
   bool moment_arm_zeroed = false;
   std::vector<int> muscle_wrapped;          // number of wrap objects each path currently wraps over
+  // Per muscle: a path point lay inside one of its wrap objects, so that object was skipped (as
+  // OpenSim does) and the path may cut through the bone it stands for.
+  std::vector<char> muscle_wrap_skipped;
 
   // Scratch for one path at a time (calc_path_geometry builds it only for paths with wrap objects).
   std::vector<PathNode> path;               // capacity Model::max_path_points

@@ -139,6 +139,7 @@ void build_path(const Model& model, Data& data, const Eigen::Ref<const Eigen::Ve
     path.push_back(PathNode{p.body, p_B, data.X_GB[p.body].apply(p_B), i, -1, 0.0, moving, dp_B});
   }
   data.muscle_wrapped[m] = 0;
+  data.muscle_wrap_skipped[m] = 0;
   if (mu.num_wraps == 0) return;
 
   // Wrapping (§6.6): one pass with one object; with several, repeat until the length settles.
@@ -170,6 +171,7 @@ void build_path(const Model& model, Data& data, const Eigen::Ref<const Eigen::Ve
   int wrapped = 0;
   for (const auto& n : path) wrapped += n.wrap >= 0 ? 1 : 0;
   data.muscle_wrapped[m] = wrapped / 2;
+  for (const WrapStatus st : status) data.muscle_wrap_skipped[m] |= st == WrapStatus::InsideRadius ? 1 : 0;
 }
 
 }  // namespace
@@ -220,6 +222,7 @@ void calc_path_geometry(const Model& model, Data& data, const Eigen::Ref<const E
     if (mu.num_wraps == 0) {
       // Straight path: its active points in order, without building data.path.
       data.muscle_wrapped[m] = 0;
+      data.muscle_wrap_skipped[m] = 0;
       int prev_body = -1, prev_moving = -1;
       Vec3 prev_p, prev_dp, pull_in = Vec3::Zero();
       for (int i = mu.first_point; i < mu.first_point + mu.num_points; ++i) {

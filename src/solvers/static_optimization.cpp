@@ -1,5 +1,7 @@
 #include "solvers/static_optimization.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "dynamics/actuator_forces.hpp"
@@ -85,9 +87,15 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   }
 
   // Constraint matrix: one column per actuator, its generalized force at unit control.
+  int wrap_skipped = 0, first_skipped = -1;
   if (!model.muscles.empty()) {
     calc_path_geometry(model, data, q);
     calc_path_speeds(model, data, u, speeds_);
+    for (int m = 0; m < static_cast<int>(model.muscles.size()); ++m)
+      if (data.muscle_wrap_skipped[m]) {
+        if (first_skipped < 0) first_skipped = m;
+        ++wrap_skipped;
+      }
   }
   for (int j = 0; j < na; ++j) {
     const auto& f = actuators_[j];
@@ -113,6 +121,8 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   }
 
   StaticOptimizationFrame frame;
+  frame.wrap_skipped_muscles = wrap_skipped;
+  frame.wrap_skipped_muscle = first_skipped;
   QpResult r;
   if (options_.activation_exponent == 2.0) {
     weights_.setOnes();
@@ -154,6 +164,22 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
       frame.reserve_actuator = j;
     }
   return frame;
+}
+
+std::string wrap_skipped_warning(const Model& model, const std::vector<StaticOptimizationFrame>& frames) {
+  int count = 0, most = 0, example = -1;
+  for (const auto& f : frames)
+    if (f.wrap_skipped_muscles > 0) {
+      ++count;
+      if (f.wrap_skipped_muscles > most) {
+        most = f.wrap_skipped_muscles;
+        example = f.wrap_skipped_muscle;
+      }
+    }
+  if (count == 0) return "";
+  return fmt::format("in {} of {} frames up to {} muscle path(s) (e.g. '{}') had a point inside a wrap object, which was then "
+                     "skipped as OpenSim does: those paths may cut through the bone the object stands for",
+                     count, frames.size(), most, model.muscles[example].name);
 }
 
 }  // namespace weaklink

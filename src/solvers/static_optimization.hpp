@@ -32,6 +32,8 @@ struct StaticOptimizationFrame {
   double reserve_max = 0;         // largest |force| carried by a non-muscle actuator (N or N·m)
   int reserve_actuator = -1;      // index into StaticOptimization::actuators(), -1 when none
   int iterations = 0;
+  int wrap_skipped_muscles = 0;   // muscles whose path had a point inside a wrap object (wrap skipped)
+  int wrap_skipped_muscle = -1;   // the first of them (index into Model::muscles), -1 when none
 };
 
 class StaticOptimization {
@@ -71,5 +73,10 @@ class StaticOptimization {
   Eigen::VectorXd gamma_, qdd_, tau_, b_, fopt_, speeds_, column_, weights_, x_, x_prev_, residual_;
   QpActiveSet qp_;
 };
+
+// One warning for a trajectory in which paths had points inside their wrap objects (those objects
+// were skipped, as OpenSim does), naming how many frames, how many muscles at most and one of them;
+// empty when none.
+std::string wrap_skipped_warning(const Model& model, const std::vector<StaticOptimizationFrame>& frames);
 
 }  // namespace weaklink

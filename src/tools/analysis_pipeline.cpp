@@ -148,6 +148,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     f << so.forces, so.external;
     write(base + "_StaticOptimization_force.sto", table("ModelForces", labels, motion.time, f, ""));
   }
+  if (std::string w = wrap_skipped_warning(model, so.frames); !w.empty()) report.warnings.push_back("static optimization: " + w);
   int failed = 0;
   for (const auto& f : so.frames) failed += f.feasible ? 0 : 1;
   if (failed > 0)

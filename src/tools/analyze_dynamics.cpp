@@ -185,6 +185,7 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
     ctx.report.warnings.push_back(fmt::format(
         "StaticOptimization: {} of {} frames cannot be balanced by the actuators within their bounds; worst residual {:.4g} at {} (see {})",
         failed, so.frames.size(), worst, worst_where, feas.filename().string()));
+  if (std::string w = wrap_skipped_warning(ctx.model, so.frames); !w.empty()) ctx.report.warnings.push_back("StaticOptimization: " + w);
   ctx.report.frames += static_cast<int>(rows.size());
 }
 
