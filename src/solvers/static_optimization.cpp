@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 #include "dynamics/actuator_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
@@ -26,11 +27,12 @@ int count(const std::vector<Model::ForceRef>& v) { return static_cast<int>(v.siz
 
 }  // namespace
 
-StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizationOptions& options)
+StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizationOptions& options, ContactSet contacts)
     : options_(options),
       actuators_(applying_actuators(model)),
       free_(free_coordinates(model)),
-      qp_(static_cast<int>(free_coordinates(model).size()), count(applying_actuators(model))) {
+      contacts_(std::move(contacts)),
+      qp_(1, 1) {
   const int na = count(actuators_), nf = static_cast<int>(free_.size()), nq = model.nq();
   lb_.resize(na);
   ub_.resize(na);
@@ -49,20 +51,47 @@ StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizat
       ub_[k] = model.actuators[f.index].max_control;
     }
   }
+  // Reserves on every free coordinate except the floating base's (a joint to Ground): whole-body
+  // equilibrium is the contacts' job, and a miss there is reported, never hidden in a reserve.
+  if (options_.reserve_optimal_force > 0)
+    for (int k = 0; k < nf; ++k) {
+      const Joint& j = model.joints[model.coordinates[free_[k]].joint];
+      if (j.parent_body == kGround) continue;
+      reserve_coordinate_.push_back(free_[k]);
+      reserve_row_.push_back(k);
+    }
+  for (const auto& s : contacts_.surfaces) edges_.push_back(friction_edges(s));
+  const int np = static_cast<int>(contacts_.pairs.size()), ns = static_cast<int>(contacts_.surfaces.size());
+  contact_strength_.setZero(np);
+  surface_load_ = Eigen::VectorXd::Constant(ns, std::numeric_limits<double>::quiet_NaN());
+  surface_row_.assign(static_cast<std::size_t>(ns), -1);
+  reserve_force_.setZero(static_cast<Eigen::Index>(reserve_coordinate_.size()));
+  contact_force_.assign(static_cast<std::size_t>(np), Vec3::Zero());
+  contact_point_.assign(static_cast<std::size_t>(np), Vec3::Zero());
+
+  const int nv = variables();
+  qp_.resize(nf + ns, nv);
+  lb_all_.setZero(nv);
+  ub_all_.setZero(nv);
   unconstrained_ = nf == nq;  // nothing locked, prescribed or coupled
   G_.setZero(nq, nf);
-  A_.setZero(nf, na);
+  A_.setZero(nf + ns, nv);
   gamma_.setZero(nq);
   qdd_.setZero(nq);
   tau_.setZero(nq);
-  b_.setZero(nf);
+  b_.setZero(nf + ns);
   fopt_.setZero(na);
   speeds_.setZero(static_cast<Eigen::Index>(model.muscles.size()));
   column_.setZero(nq);
-  weights_.setOnes(na);
-  x_.setZero(na);
-  x_prev_.setZero(na);
-  residual_.setZero(nf);
+  weights_.setOnes(nv);
+  x_.setZero(nv);
+  x_prev_.setZero(nv);
+  residual_.setZero(nf + ns);
+}
+
+int StaticOptimization::variables() const {
+  return count(actuators_) + static_cast<int>(reserve_coordinate_.size()) +
+         kFrictionEdges * static_cast<int>(contacts_.pairs.size());
 }
 
 std::string StaticOptimization::actuator_name(const Model& model, int k) const {
@@ -75,6 +104,8 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
                                                   const Eigen::Ref<const Eigen::VectorXd>& qddot_target,
                                                   Eigen::Ref<Eigen::VectorXd> controls, Eigen::Ref<Eigen::VectorXd> forces) {
   const int na = count(actuators_), nf = static_cast<int>(free_.size());
+  const int nr = static_cast<int>(reserve_coordinate_.size()), np = static_cast<int>(contacts_.pairs.size());
+  const int ns = static_cast<int>(contacts_.surfaces.size()), nv = variables();
   // Right-hand side: the generalized forces the actuators must supply, Gᵀ τ_ID at the target.
   calc_coordinate_map(model, free_, q, u, G_, gamma_);
   qdd_ = gamma_;
@@ -83,8 +114,16 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   if (unconstrained_) {  // G is the identity: skip the projections
     for (int k = 0; k < nf; ++k) b_[k] = tau_[free_[k]];
   } else {
-    b_.noalias() = G_.transpose() * tau_;
+    b_.head(nf).noalias() = G_.transpose() * tau_;
   }
+  // A generalized force column (all coordinates) into free-coordinate rows of column j.
+  auto reduce_into = [&](int j, double scale) {
+    if (unconstrained_) {
+      for (int k = 0; k < nf; ++k) A_(k, j) = column_[free_[k]] * scale;
+    } else {
+      for (int k = 0; k < nf; ++k) A_(k, j) = G_.col(k).dot(column_) * scale;
+    }
+  };
 
   // Constraint matrix: one column per actuator, its generalized force at unit control.
   int wrap_skipped = 0, first_skipped = -1;
@@ -99,6 +138,8 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   }
   for (int j = 0; j < na; ++j) {
     const auto& f = actuators_[j];
+    lb_all_[j] = lb_[j];
+    ub_all_[j] = ub_[j];
     if (f.muscle) {
       const MuscleParams& p = model.muscles[f.index].params;
       const double fopt = options_.use_muscle_physiology
@@ -112,42 +153,89 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
     } else {
       fopt_[j] = model.actuators[f.index].optimal_force * strength_[j];
       actuator_generalized_force(model, data, f.index, column_);
-      if (unconstrained_) {
-        for (int k = 0; k < nf; ++k) A_(k, j) = column_[free_[k]] * fopt_[j];
-      } else {
-        for (int k = 0; k < nf; ++k) A_(k, j) = G_.col(k).dot(column_) * fopt_[j];
+      reduce_into(j, fopt_[j]);
+    }
+  }
+  // Reserves: a unit generalized force on their own coordinate's row.
+  for (int r = 0; r < nr; ++r) {
+    const int j = na + r;
+    A_.col(j).head(nf).setZero();
+    A_(reserve_row_[r], j) = options_.reserve_optimal_force;
+    lb_all_[j] = -std::numeric_limits<double>::infinity();
+    ub_all_[j] = std::numeric_limits<double>::infinity();
+  }
+  // Contacts: each pyramid edge's force at the pair's point, through every coordinate moving the body.
+  A_.bottomRows(ns).setZero();
+  int m = nf;  // rows in use: free coordinates, then the surfaces with a prescribed load this frame
+  for (int s = 0; s < ns; ++s) surface_row_[s] = -1;
+  for (int c = 0; c < np; ++c) {
+    const ContactPair& pair = contacts_.pairs[c];
+    const double strength = contact_strength_[c];
+    const bool on = strength > 0;
+    contact_point_[c] = data.X_GB[pair.body].apply(pair.p_B);
+    if (on && !std::isnan(surface_load_[pair.surface]) && surface_row_[pair.surface] < 0) {
+      surface_row_[pair.surface] = m;
+      b_[m] = surface_load_[pair.surface];
+      ++m;
+    }
+    for (int e = 0; e < kFrictionEdges; ++e) {
+      const int j = na + nr + kFrictionEdges * c + e;
+      lb_all_[j] = 0;
+      ub_all_[j] = on ? std::numeric_limits<double>::infinity() : 0.0;
+      column_.setZero();
+      if (on && pair.body != kGround) {
+        const Vec3& d = edges_[pair.surface][e];
+        const Vec3 moment = contact_point_[c].cross(d);
+        for (int k = model.support_begin[pair.body]; k < model.support_begin[pair.body + 1]; ++k) {
+          const int q_index = model.support_coordinates[k];
+          // Like an actuator, a contact force f at p supplies the generalized force Jᵀf.
+          column_[q_index] = data.axis_w[q_index].dot(moment) + data.axis_v0[q_index].dot(d);
+        }
       }
+      reduce_into(j, strength);
+      if (on && surface_row_[pair.surface] >= 0) A_(surface_row_[pair.surface], j) = strength;  // d·n = 1
     }
   }
 
   StaticOptimizationFrame frame;
   frame.wrap_skipped_muscles = wrap_skipped;
   frame.wrap_skipped_muscle = first_skipped;
+  // Fixed weights of the reserves and contacts; the actuators' may be reweighted below.
+  weights_.setOnes();
+  weights_.segment(na, nr).setConstant(options_.reserve_weight);
+  weights_.tail(nv - na - nr).setConstant(options_.contact_weight);
+  const auto A = A_.topRows(m);
+  const auto b = b_.head(m);
   QpResult r;
   if (options_.activation_exponent == 2.0) {
-    weights_.setOnes();
-    r = qp_.solve(A_, b_, lb_, ub_, weights_, x_);
+    r = qp_.solve(A, b, lb_all_, ub_all_, weights_, x_);
     frame.iterations = r.iterations;
   } else {
     // Σ|x|^p by iteratively reweighted least squares: weight |x_j|^(p−2) from the previous
     // iterate (floored so that zero controls stay finite); stops when controls change < tol.
     const double p = options_.activation_exponent;
-    weights_.setOnes();
-    r = qp_.solve(A_, b_, lb_, ub_, weights_, x_);
+    r = qp_.solve(A, b, lb_all_, ub_all_, weights_, x_);
     int it = 1;
     for (; it < options_.max_iterations; ++it) {
       x_prev_ = x_;
       for (int j = 0; j < na; ++j) weights_[j] = std::pow(std::max(std::abs(x_[j]), 1e-4), p - 2.0);
-      r = qp_.solve(A_, b_, lb_, ub_, weights_, x_);
+      r = qp_.solve(A, b, lb_all_, ub_all_, weights_, x_);
       if ((x_ - x_prev_).cwiseAbs().maxCoeff() < options_.convergence) break;
     }
     frame.iterations = it;
   }
   frame.status = r.status;
-  controls = x_;
-  forces = x_.cwiseProduct(fopt_);
-  residual_.noalias() = A_ * x_;
-  residual_ -= b_;
+  controls = x_.head(na);
+  forces = x_.head(na).cwiseProduct(fopt_);
+  for (int k = 0; k < nr; ++k) reserve_force_[k] = x_[na + k] * options_.reserve_optimal_force;
+  for (int c = 0; c < np; ++c) {
+    Vec3 f = Vec3::Zero();
+    const auto& edges = edges_[contacts_.pairs[c].surface];
+    for (int e = 0; e < kFrictionEdges; ++e) f += x_[na + nr + kFrictionEdges * c + e] * edges[e];
+    contact_force_[c] = f * contact_strength_[c];
+  }
+  residual_.head(m).noalias() = A * x_;
+  residual_.head(m) -= b;
   for (int k = 0; k < nf; ++k) {
     const double e = std::abs(residual_[k]);
     if (e > frame.max_residual) {
@@ -156,12 +244,17 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
     }
   }
   // Met to the solver's precision relative to the loads involved: anything larger is a real miss.
-  frame.feasible = r.status == QpStatus::Optimal && frame.max_residual <= 1e-6 * (1.0 + b_.cwiseAbs().maxCoeff());
+  frame.feasible = r.status == QpStatus::Optimal && frame.max_residual <= 1e-6 * (1.0 + b.cwiseAbs().maxCoeff());
   if (frame.feasible) frame.worst_coordinate = -1;
   for (int j = 0; j < na; ++j)
     if (!actuators_[j].muscle && std::abs(forces[j]) > frame.reserve_max) {
       frame.reserve_max = std::abs(forces[j]);
       frame.reserve_actuator = j;
+    }
+  for (int k = 0; k < nr; ++k)
+    if (std::abs(reserve_force_[k]) > frame.coordinate_reserve_max) {
+      frame.coordinate_reserve_max = std::abs(reserve_force_[k]);
+      frame.coordinate_reserve = reserve_coordinate_[k];
     }
   return frame;
 }

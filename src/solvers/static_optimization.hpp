@@ -5,6 +5,16 @@
 // directly from moment arms and the inverse dynamics (u̇(x) = q̈_target ⇔ Gᵀ R x = Gᵀ τ_ID(q, u,
 // q̈_target)), never by probing actuators one at a time. p = 2 is an exact QP solved by a
 // warm-started active-set method; other exponents by iteratively reweighted QPs.
+//
+// Optionally two more kinds of unknowns join the same QP (each with a fixed quadratic weight, so
+// p ≠ 2 reweights the actuators only):
+// - contact forces (contact_set.hpp): the edge weights of each available contact's friction
+//   pyramid, ≥ 0, in units of each pair's strength (newtons, set per frame); they make the floating base's rows
+//   (whole-body equilibrium) solvable without a force plate. A surface may carry a prescribed total
+//   normal load (a machine's sled), one more equality row.
+// - coordinate reserves: one ideal torque (force) per free coordinate outside the floating base,
+//   of `reserve_optimal_force` per unit control, as OpenSim's reserve actuators but built in; with
+//   a small optimal force they act only where the muscles cannot.
 #include <string>
 #include <vector>
 
@@ -12,6 +22,7 @@
 
 #include "model/data.hpp"
 #include "model/model.hpp"
+#include "solvers/contact_set.hpp"
 #include "solvers/qp_active_set.hpp"
 
 namespace weaklink {
@@ -21,6 +32,11 @@ struct StaticOptimizationOptions {
   bool use_muscle_physiology = true;  // Fopt from force–length–velocity (rigid tendon) or F0
   double convergence = 1e-4;          // OpenSim's optimizer_convergence_criterion (p ≠ 2 only)
   int max_iterations = 100;           // reweighting iterations (p ≠ 2 only)
+  // Contacts: the cost weight of an edge weight squared, relative to an activation squared (the
+  // newtons per unit edge weight, the contact's "strength", are set per pair and frame).
+  double contact_weight = 1.0;
+  double reserve_optimal_force = 0;   // N·m or N per unit control; 0: no reserves
+  double reserve_weight = 1.0;
 };
 
 // What one frame's solution is worth, without noise when all is well.
@@ -31,6 +47,8 @@ struct StaticOptimizationFrame {
   int worst_coordinate = -1;      // index into Model::coordinates, -1 when feasible
   double reserve_max = 0;         // largest |force| carried by a non-muscle actuator (N or N·m)
   int reserve_actuator = -1;      // index into StaticOptimization::actuators(), -1 when none
+  double coordinate_reserve_max = 0;  // largest |generalized force| of a built-in reserve
+  int coordinate_reserve = -1;        // its coordinate (index into Model::coordinates), -1 when none
   int iterations = 0;
   int wrap_skipped_muscles = 0;   // muscles whose path had a point inside a wrap object (wrap skipped)
   int wrap_skipped_muscle = -1;   // the first of them (index into Model::muscles), -1 when none
@@ -38,8 +56,9 @@ struct StaticOptimizationFrame {
 
 class StaticOptimization {
  public:
-  // Solves for every muscle and actuator with appliesForce, in ForceSet order.
-  StaticOptimization(const Model& model, const StaticOptimizationOptions& options);
+  // Solves for every muscle and actuator with appliesForce, in ForceSet order, and for the
+  // contacts' forces and the coordinate reserves when the options and `contacts` ask for them.
+  StaticOptimization(const Model& model, const StaticOptimizationOptions& options, ContactSet contacts = {});
 
   const std::vector<Model::ForceRef>& actuators() const { return actuators_; }
   std::string actuator_name(const Model& model, int k) const;
@@ -62,10 +81,34 @@ class StaticOptimization {
   const Eigen::VectorXd& unit_forces() const { return fopt_; }
   void reset_warm_start() { qp_.reset_active_set(); }
 
+  // Contacts. Before solve(): each pair's strength this frame, newtons of normal force per unit
+  // edge weight (0: the pair cannot carry load; a pair's cost is Σ (f_edge/strength)² × weight),
+  // and the total normal load each surface must carry (NaN: free; applied when a pair is available).
+  const ContactSet& contacts() const { return contacts_; }
+  Eigen::VectorXd& contact_strength() { return contact_strength_; }
+  Eigen::VectorXd& surface_load() { return surface_load_; }
+  // After solve(): each pair's force (N, Ground) and point of application (Ground).
+  const std::vector<Vec3>& contact_forces() const { return contact_force_; }
+  const std::vector<Vec3>& contact_points() const { return contact_point_; }
+  // Reserves: the coordinates that have one (indices into Model::coordinates) and, after solve(),
+  // their generalized forces (N·m or N).
+  const std::vector<int>& reserve_coordinates() const { return reserve_coordinate_; }
+  const Eigen::VectorXd& reserve_forces() const { return reserve_force_; }
+
  private:
+  int variables() const;
+
   StaticOptimizationOptions options_;
   std::vector<Model::ForceRef> actuators_;
   std::vector<int> free_;
+  ContactSet contacts_;
+  std::vector<std::array<Vec3, kFrictionEdges>> edges_;  // per surface
+  std::vector<int> reserve_coordinate_, reserve_row_;   // per reserve: coordinate, row in free_
+  Eigen::VectorXd contact_strength_;
+  std::vector<int> surface_row_;  // per surface this frame: its prescribed-load row, -1 when none
+  Eigen::VectorXd surface_load_, reserve_force_;
+  std::vector<Vec3> contact_force_, contact_point_;
+  Eigen::VectorXd lb_all_, ub_all_;
   bool unconstrained_ = true;
   Eigen::VectorXd lb_, ub_, strength_;
   // Per-frame workspace (sized once).

@@ -194,6 +194,8 @@ struct GenericBuilder {
   Mat3 R_stand, R_foot;
   Vec3 hjc, kjc, ajc, l5s1, midh, heel, mt1, mt5, toe;
   double heel_pad = 0, sole_y = 0, hip_height = 0;
+  Vec3 sjc_torso = Vec3::Zero();  // right shoulder joint centre in the torso frame (add_bodies)
+  double r_upper_arm = 0;         // radius of the upper arm's equal-mass cylinder (add_bodies)
   ModelSpec spec;
 
   GenericBuilder(const Person& p, const GenericTables& tables)
@@ -298,6 +300,8 @@ struct GenericBuilder {
       const Vec3 sjc = lm_any("torso", "shoulder_joint_centre")
                            .value_or(Vec3(midh_t.x(), midh_t.y() + t.constant("shoulder_height_pct_stature") / 100 * H - hip_height,
                                           t.constant("shoulder_width_pct_stature") / 200 * H));
+      sjc_torso = sjc;
+      r_upper_arm = std::sqrt(seg("Upper arm").mass_pct / 100 * M / (t.constant("limb_density_kg_m3") * M_PI * len("Upper arm")));
       for (const bool left : {false, true}) {
         const Vec3 s = mirrored(sjc, left);
         const Vec3 e = s - len("Upper arm") * up, w = e - len("Forearm") * up;
@@ -406,10 +410,22 @@ struct GenericBuilder {
       // (body_constants.csv).
       const double r_thigh = std::sqrt(seg("Thigh").mass_pct / 100 * M / (t.constant("limb_density_kg_m3") * M_PI * sc.thigh));
       add_marker("contact_thigh_" + s, "femur_" + s, Vec3(-r_thigh, -0.5 * sc.thigh, 0));
-      if (auto p = lm_any("torso", "shoulder_surface")) add_marker("contact_shoulder_" + s, "torso", mirrored(*p, left));
+      // Side-lying: the bony lateral landmarks (soft tissue over them not modelled) and the lateral
+      // surface of the upper arm at the shoulder (arms are part of the torso body).
+      add_marker("contact_lateral_hip_" + s, "femur_" + s, mirrored(lm(L, "femur", "greater_trochanter"), left));
+      add_marker("contact_lateral_knee_" + s, "femur_" + s, mirrored(lm(L, "femur", "lateral_epicondyle"), left));
+      add_marker("contact_lateral_ankle_" + s, "tibia_" + s, mirrored(lm(L, "tibia", "lateral_malleolus"), left));
+      add_marker("contact_lateral_shoulder_" + s, "torso", mirrored(sjc_torso + Vec3(0, 0, r_upper_arm), left));
+      // Where the hanging arms start: activities place the hands below it (hand-held loads).
+      add_marker("contact_shoulder_centre_" + s, "torso", mirrored(sjc_torso, left));
+      // Lying on the back: the posterior surface of the upper arm at the shoulder.
+      add_marker("contact_shoulder_" + s, "torso", mirrored(sjc_torso - Vec3(r_upper_arm, 0, 0), left));
     }
-    if (auto p = lm_any("torso", "back_surface_T8")) add_marker("contact_back", "torso", *p);
-    if (auto p = lm_any("pelvis", "sacrum_surface")) add_marker("contact_sacrum", "pelvis", *p);
+    // Lying on the back or leaning on a backrest: the back at T12 (its skin depth is a chosen
+    // constant) and the sacrum between the posterior superior iliac spines (bony).
+    if (auto t12 = lm_any("torso", "T12")) add_marker("contact_back", "torso", *t12 - Vec3(t.constant("back_surface_depth_from_T12"), 0, 0));
+    const Vec3 psis = lm(L, "pelvis", "PSIS");
+    add_marker("contact_sacrum", "pelvis", Vec3(psis.x(), psis.y(), 0));
 
   }
 

@@ -1,0 +1,129 @@
+#pragma once
+// Activities without motion capture: a daily task or exercise as parameterised joint-angle
+// tracks, the surfaces the body rests on (floor, seat, backrest, bench, machine plate), which
+// contact sites (contact_sites.hpp) may press on which surface, kinematic anchors (sites that stay
+// put or slide on a surface) and the loads known in advance (a hand-held box, an elastic band, a
+// machine's resistance). A plan names coordinates as gait2392 and Rajagopal do, with anatomical
+// signs (flexion, adduction, internal rotation and dorsiflexion positive; pelvis_tilt as OpenSim:
+// positive tilts the pelvis backwards), so the same plan drives the generic model and OpenSim models.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/spatial.hpp"
+
+namespace weaklink {
+
+struct ActivityParameter {
+  std::string name, unit, description;
+  double value = 0, min = 0, max = 0;  // default and allowed range
+};
+
+// A named value per parameter, in the activity's parameter order.
+struct ActivityParameters {
+  std::vector<ActivityParameter> list;
+  double operator[](const std::string& name) const;  // throws std::out_of_range for unknown names
+};
+
+using Track = std::function<double(double t)>;  // rad or m at time t (s)
+
+struct PlanSurface {
+  std::string name;
+  Vec3 point = Vec3::Zero(), normal = Vec3::UnitY();  // Ground; normal unit, towards the body
+  double friction = 0.5;
+  // The plane passes through this site's position at `through_time` (e.g. a seat under the
+  // ischial tuberosities of a person whose feet are on the floor); "" keeps `point`. Placed at
+  // time 0, anchors on it hold from the second frame on; placed later, it may carry no anchor.
+  std::string through_site;
+  double through_time = 0;
+  // With through_site: take the normal from that site's body axis (0 x, 1 y, 2 z) at that time
+  // instead of `normal` (a machine's plate set square to the sole).
+  int normal_axis = -1;
+  // The site stays on the surface by construction (a machine's plate that moves with the feet):
+  // its contacts are always available, whatever the plane's position.
+  bool attached = false;
+  // Total normal load the surface carries (N) as a function of time; empty: solved.
+  Track normal_load;
+};
+
+struct PlanContact {
+  std::string site, surface;
+};
+
+// Kinematic constraints the pose solver meets exactly where the angle tracks leave freedom.
+struct PlanAnchor {
+  enum class Kind {
+    OnSurface,  // the site lies on the surface's plane (slides freely in it)
+    Fixed,      // the site stays where the first frame of its window put it (on its surface)
+  };
+  std::string site, surface;
+  Kind kind = Kind::Fixed;
+  double begin = -1e9, end = 1e9;  // active time window (s)
+};
+
+struct PlanLoad {
+  enum class Kind {
+    HandHeld,  // mass (kg) held in both hands, the arms hanging from the shoulder centres
+    Band,      // elastic band between site `site` and site `site_b` (or world point `anchor`)
+  };
+  Kind kind = Kind::HandHeld;
+  std::string name;
+  double mass = 0;                    // HandHeld
+  std::string site, site_b;           // Band (site_b "" means the world anchor)
+  Vec3 anchor = Vec3::Zero();
+  // Band: N/m and m. Between two sites, rest_length < 0 means the distance in the first frame
+  // (taut, no tension). To the world, rest_length < 0 puts `anchor` medially of the site's first
+  // position (−z for a right-side site, +z for a left one) at 1.5 × |rest_length|: the band starts
+  // stretched by half its rest length.
+  double stiffness = 0, rest_length = 0;
+  double begin = -1e9, end = 1e9;     // active time window (s)
+};
+
+// Quasi-static balance: the pose is adjusted so that the whole body's centre of mass (with any
+// hand-held mass) lies over the centroid of the support sites along one horizontal axis, by one
+// offset added to the tracks of `coordinates` (each times its gain). People keep their balance;
+// joint-angle tracks from different sources do not, and the contacts cannot hold a body whose
+// weight falls outside its support.
+struct PlanBalance {
+  int axis = 0;  // 0: forward (x), 2: lateral (z)
+  std::vector<std::pair<std::string, double>> coordinates;
+  std::vector<std::string> support_sites;
+  // Fully applied inside [begin, end]; faded in before and out after over `ramp` seconds
+  // (minimum-jerk), so that shifting the weight onto the support is smooth.
+  double begin = -1e9, end = 1e9, ramp = 0;
+};
+
+struct ActivityPlan {
+  double duration = 1.0;  // s
+  int frames = 101;
+  std::vector<std::pair<std::string, Track>> tracks;  // coordinate name → value over time
+  std::vector<PlanSurface> surfaces;
+  std::vector<PlanContact> contacts;
+  std::vector<PlanAnchor> anchors;
+  std::vector<PlanLoad> loads;
+  std::vector<PlanBalance> balance;
+  // Starting values of untracked coordinates for the first frame (e.g. pelvis_tilt when lying).
+  std::vector<std::pair<std::string, double>> initial;
+  // Walking: one periodic cycle. The pelvis moves forward at the speed that keeps the stance
+  // foot still on average, and its height keeps the lowest of `support_sites` on the floor,
+  // smoothed by a truncated Fourier series (`harmonics` of the stride frequency).
+  bool periodic = false;
+  std::vector<std::string> support_sites;
+  int harmonics = 8;
+};
+
+struct Activity {
+  std::string name, description;
+  std::vector<ActivityParameter> parameters;
+  std::function<ActivityPlan(const ActivityParameters&)> plan;
+};
+
+// The built-in library, in a stable order.
+const std::vector<Activity>& activity_library();
+// Throws InputError listing the known names when `name` is unknown.
+const Activity& find_activity(const std::string& name);
+// The defaults overridden by "key=value" strings; InputError naming the key for unknown keys,
+// bad numbers or values outside the parameter's range.
+ActivityParameters activity_parameters(const Activity& activity, const std::vector<std::string>& overrides);
+
+}  // namespace weaklink

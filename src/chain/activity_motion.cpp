@@ -1,0 +1,527 @@
+#include "chain/activity_motion.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "chain/contact_sites.hpp"
+#include "core/error.hpp"
+#include "core/natural_spline.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "kinematics/inverse_kinematics.hpp"
+#include "model/data.hpp"
+
+namespace weaklink {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Arm length from the shoulder centre to the grip (mid-hand), as fractions of stature, and the
+// hip-centre-to-ankle-centre length as a fraction of stature: Drillis R, Contini R (1966) Body
+// segment parameters, Report 1166-03, New York University (via Winter DA 2009, Biomechanics and
+// Motor Control of Human Movement, 4th ed., Fig. 4.1): upper arm 0.186, forearm 0.146, hand 0.108
+// (half of it to the grip); greater trochanter 0.530 and ankle 0.039 above the floor.
+constexpr double kArmToGripPerStature = 0.186 + 0.146 + 0.5 * 0.108;
+constexpr double kLegPerStature = 0.530 - 0.039;
+
+// 0 before s = 0, 1 after s = 1, minimum-jerk between.
+double min_jerk_ramp(double s) {
+  s = std::clamp(s, 0.0, 1.0);
+  return s * s * s * (10.0 + s * (-15.0 + 6.0 * s));
+}
+
+[[noreturn]] void fail(const std::string& activity, const std::string& what) {
+  throw_input_error("activity '" + activity + "'", "", what);
+}
+
+struct SiteRef {
+  int marker = -1, body = 0;
+  Vec3 p_B = Vec3::Zero();
+};
+
+class Builder {
+ public:
+  Builder(const Model& model, const ActivityPlan& plan, const std::string& activity)
+      : m_(model), plan_(plan), name_(activity), data_(model) {}
+
+  ActivityMotion build() {
+    const int n = plan_.frames;
+    if (n < 6) fail(name_, "needs at least 6 frames");
+    if (!(plan_.duration > 0)) fail(name_, "needs a positive duration");
+    out_.motion.time.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+      out_.motion.time[static_cast<std::size_t>(i)] =
+          plan_.periodic ? plan_.duration * i / n : plan_.duration * i / (n - 1);
+    resolve_tracks();
+    resolve_surfaces();
+    out_.motion.q.resize(n, m_.nq());
+    if (plan_.periodic) {
+      gait_poses();
+    } else {
+      anchored_poses();
+    }
+    differentiate();
+    resolve_contacts();
+    sample_loads();
+    return std::move(out_);
+  }
+
+ private:
+  SiteRef site(const std::string& name) const {
+    const int k = find_contact_site(m_, name);
+    if (k < 0) fail(name_, "the model has no contact site '" + name + "' (marker contact_" + name + ")");
+    return {k, m_.markers[k].body, m_.markers[k].p_BM};
+  }
+  Vec3 site_position(const SiteRef& s) const { return data_.X_GB[s.body].apply(s.p_B); }
+  int surface_index(const std::string& name) const {
+    for (std::size_t k = 0; k < plan_.surfaces.size(); ++k)
+      if (plan_.surfaces[k].name == name) return static_cast<int>(k);
+    fail(name_, "no surface named '" + name + "'");
+  }
+  double time(int i) const { return out_.motion.time[static_cast<std::size_t>(i)]; }
+
+  void resolve_tracks() {
+    for (const auto& [coordinate, track] : plan_.tracks) {
+      const int c = m_.find_coordinate(coordinate);
+      if (c < 0) fail(name_, "the model has no coordinate '" + coordinate + "' that the activity drives");
+      tracks_.push_back({c, anatomical_sign(m_, c), &track});
+      out_.tracked.push_back(c);
+    }
+  }
+
+  void resolve_surfaces() {
+    for (const auto& s : plan_.surfaces) {
+      ContactSurface cs;
+      cs.name = s.name;
+      cs.point = s.point;
+      cs.normal = s.normal.normalized();
+      cs.friction = s.friction;
+      out_.contacts.surfaces.push_back(cs);
+    }
+  }
+
+  void set_tracks(int i, Eigen::VectorXd& q) const {
+    for (const auto& t : tracks_) q[t.coordinate] = t.sign * (*t.track)(time(i));
+  }
+
+  // Poses meeting the angle tracks and the anchors, frame by frame, warm-started.
+  void anchored_poses() {
+    struct Goal {
+      SiteRef site;
+      int surface;
+      PlanAnchor::Kind kind;
+      double begin, end;
+      bool fixed_set = false;
+      Vec3 fixed = Vec3::Zero();
+    };
+    std::vector<Goal> goals;
+    std::vector<IKMarkerGoal> marker_goals;
+    for (const auto& a : plan_.anchors) {
+      const int s = surface_index(a.surface);
+      const PlanSurface& ps = plan_.surfaces[static_cast<std::size_t>(s)];
+      if (!ps.through_site.empty() && ps.through_time > 0)
+        fail(name_, "anchor '" + a.site + "' is on surface '" + a.surface + "', which is placed after the first frame");
+      goals.push_back({site(a.site), s, a.kind, a.begin, a.end});
+      marker_goals.push_back({goals.back().site.marker, 1.0});
+    }
+    // Tracks far outweigh the anchors' metres: where both can hold, both do (the free coordinates
+    // take the anchors); where they conflict the tracks win and the anchor error says so.
+    std::vector<IKCoordinateGoal> coordinate_goals;
+    for (const auto& t : tracks_) coordinate_goals.push_back({t.coordinate, 1e4});
+    IKProblem problem(m_, marker_goals, coordinate_goals);
+    IKWorkspace ws(problem);
+    const int ng = static_cast<int>(goals.size());
+    std::vector<double> observed(3 * static_cast<std::size_t>(ng), kNaN), targets(tracks_.size());
+    Eigen::VectorXd q = m_.default_q();
+    for (const auto& [name, value] : plan_.initial) {
+      const int c = m_.find_coordinate(name);
+      if (c < 0) fail(name_, "the model has no coordinate '" + name + "'");
+      q[c] = anatomical_sign(m_, c) * value;
+    }
+    std::vector<char> placed(plan_.surfaces.size(), 0);
+    for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) placed[s] = plan_.surfaces[s].through_site.empty();
+
+    // Balance: per spec, the tracks it offsets (index into tracks_, gain) and its support sites.
+    struct Balance {
+      const PlanBalance* spec;
+      std::vector<std::pair<int, double>> tracks;
+      std::vector<SiteRef> support;
+      double full = 0, slope = 0;  // the offset that balances fully, and d(imbalance)/d(offset)
+      double weight = 0, offset = 0;  // this frame's share of it, and the offset applied
+    };
+    std::vector<Balance> balances;
+    for (const auto& b : plan_.balance) {
+      Balance bal{&b, {}, {}};
+      for (const auto& [name, gain] : b.coordinates) {
+        int k = -1;
+        for (std::size_t j = 0; j < tracks_.size(); ++j)
+          if (m_.coordinates[static_cast<std::size_t>(tracks_[j].coordinate)].name == name) k = static_cast<int>(j);
+        if (k < 0) fail(name_, "balance adjusts '" + name + "', which the activity does not track");
+        bal.tracks.emplace_back(k, gain);
+      }
+      for (const auto& sname : b.support_sites) bal.support.push_back(site(sname));
+      balances.push_back(std::move(bal));
+    }
+    double hand_mass = 0;
+    for (const auto& l : plan_.loads)
+      if (l.kind == PlanLoad::Kind::HandHeld) hand_mass += l.mass;
+    const double arm = hand_mass > 0 ? kArmToGripPerStature * stature() : 0.0;
+    const SiteRef shoulder_r = hand_mass > 0 ? site("shoulder_centre_r") : SiteRef{};
+    const SiteRef shoulder_l = hand_mass > 0 ? site("shoulder_centre_l") : SiteRef{};
+
+    auto solve = [&](double t, bool first) {
+      for (std::size_t k = 0; k < tracks_.size(); ++k) targets[k] = tracks_[k].sign * (*tracks_[k].track)(t);
+      for (const auto& bal : balances)
+        for (const auto& [k, gain] : bal.tracks) targets[static_cast<std::size_t>(k)] += tracks_[static_cast<std::size_t>(k)].sign * gain * bal.offset;
+      // Alternate: solve, then move the sliding anchors' targets to their projections on the
+      // planes, until the projections stop moving.
+      for (int pass = 0; pass < 40; ++pass) {
+        double moved = 0;
+        calc_forward_kinematics(m_, data_, q);
+        for (int g = 0; g < ng; ++g) {
+          Goal& goal = goals[static_cast<std::size_t>(g)];
+          double* o = observed.data() + 3 * g;
+          const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
+          if (!active) {
+            o[0] = o[1] = o[2] = kNaN;
+            continue;
+          }
+          Vec3 target;
+          if (goal.kind == PlanAnchor::Kind::Fixed && goal.fixed_set) {
+            target = goal.fixed;
+          } else {
+            const ContactSurface& s = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
+            const Vec3 p = site_position(goal.site);
+            target = p - (p - s.point).dot(s.normal) * s.normal;
+          }
+          moved = std::isnan(o[0]) ? 1.0 : std::max(moved, (Vec3(o[0], o[1], o[2]) - target).norm());
+          o[0] = target.x();
+          o[1] = target.y();
+          o[2] = target.z();
+        }
+        solve_ik_frame(ws, observed.data(), targets.data(), q);
+        if (moved < 1e-9 && !(first && pass == 0)) break;
+      }
+      calc_forward_kinematics(m_, data_, q);
+    };
+    // Centre of mass along an axis minus the support centroid's (needs forward kinematics).
+    auto imbalance = [&](const Balance& bal) {
+      double mass = hand_mass, moment = 0;
+      for (std::size_t b = 1; b < m_.bodies.size(); ++b) {
+        mass += m_.bodies[b].mass;
+        moment += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center)[bal.spec->axis];
+      }
+      if (hand_mass > 0)
+        moment += hand_mass * (0.5 * (site_position(shoulder_r) + site_position(shoulder_l)) - arm * Vec3::UnitY())[bal.spec->axis];
+      double centroid = 0;
+      for (const auto& s : bal.support) centroid += site_position(s)[bal.spec->axis];
+      return moment / mass - centroid / static_cast<double>(bal.support.size());
+    };
+
+    for (int i = 0; i < plan_.frames; ++i) {
+      const double t = time(i);
+      for (auto& bal : balances) {
+        const PlanBalance& b = *bal.spec;
+        const double before = b.ramp > 0 ? min_jerk_ramp((t - (b.begin - b.ramp)) / b.ramp) : (t >= b.begin ? 1.0 : 0.0);
+        const double after = b.ramp > 0 ? 1.0 - min_jerk_ramp((t - b.end) / b.ramp) : (t <= b.end ? 1.0 : 0.0);
+        bal.weight = std::min(before, after);
+        bal.offset = bal.weight * bal.full;
+      }
+      solve(t, i == 0);
+      // Balance by secant steps on each full offset in turn (they barely interact: different
+      // axes), then apply this frame's share of it.
+      for (auto& bal : balances) {
+        if (bal.weight <= 0) continue;
+        const double share = bal.weight;
+        bal.offset = bal.full;
+        if (share < 1) solve(t, false);
+        double e = imbalance(bal);
+        for (int it = 0; it < 12 && std::abs(e) > 1e-5; ++it) {
+          if (bal.slope == 0) {  // first use: measure the slope with a small step
+            const double step = 0.01;
+            bal.full += step;
+            bal.offset = bal.full;
+            solve(t, false);
+            const double e2 = imbalance(bal);
+            bal.slope = (e2 - e) / step;
+            e = e2;
+            if (std::abs(bal.slope) < 1e-6) fail(name_, "the balance coordinates do not move the centre of mass");
+          }
+          const double before = e, delta = -e / bal.slope;
+          bal.full += delta;
+          bal.offset = bal.full;
+          solve(t, false);
+          e = imbalance(bal);
+          if (std::abs(e - before) > 1e-12) bal.slope = (e - before) / delta;
+        }
+        if (share >= 1) out_.max_balance_error = std::max(out_.max_balance_error, std::abs(e));
+        if (share < 1) {
+          bal.offset = share * bal.full;
+          solve(t, false);
+        }
+      }
+      // Surfaces placed through a site in the first frame; fixed anchors start where they are.
+      if (i == 0)
+        for (std::size_t s = 0; s < plan_.surfaces.size(); ++s)
+          if (!placed[s] && plan_.surfaces[s].through_time <= 0) {
+            place_surface(s);
+            placed[s] = 1;
+          }
+      for (auto& goal : goals) {
+        const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
+        if (!active) continue;
+        if (goal.kind == PlanAnchor::Kind::Fixed && !goal.fixed_set) {
+          goal.fixed = site_position(goal.site);
+          goal.fixed_set = true;
+        }
+        const ContactSurface& s = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
+        const Vec3 p = site_position(goal.site);
+        const double off_plane = std::abs((p - s.point).dot(s.normal));
+        const double off_fixed = goal.kind == PlanAnchor::Kind::Fixed ? (p - goal.fixed).norm() : 0.0;
+        out_.max_anchor_error = std::max(out_.max_anchor_error, std::max(off_plane, off_fixed));
+      }
+      for (std::size_t k = 0; k < tracks_.size(); ++k)
+        out_.max_track_error = std::max(out_.max_track_error, std::abs(q[tracks_[k].coordinate] - targets[k]));
+      out_.motion.q.row(i) = q.transpose();
+    }
+    // Surfaces placed at a later time: through the site in the frame nearest that time.
+    for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) {
+      if (placed[s]) continue;
+      int best = 0;
+      for (int i = 0; i < plan_.frames; ++i)
+        if (std::abs(time(i) - plan_.surfaces[s].through_time) < std::abs(time(best) - plan_.surfaces[s].through_time)) best = i;
+      calc_forward_kinematics(m_, data_, out_.motion.q.row(best).transpose());
+      place_surface(s);
+    }
+  }
+
+  // A surface through its site in the current pose (needs forward kinematics).
+  void place_surface(std::size_t s) {
+    const PlanSurface& ps = plan_.surfaces[s];
+    const SiteRef ref = site(ps.through_site);
+    out_.contacts.surfaces[s].point = site_position(ref);
+    if (ps.normal_axis >= 0) out_.contacts.surfaces[s].normal = data_.X_GB[ref.body].R.col(ps.normal_axis);
+  }
+
+  // Walking: tracks set the angles; the pelvis keeps the lowest support site on the floor (its
+  // height smoothed by a truncated Fourier series) and moves forward at the speed that keeps that
+  // site still on average.
+  void gait_poses() {
+    const int n = plan_.frames;
+    const int tx = m_.find_coordinate("pelvis_tx"), ty = m_.find_coordinate("pelvis_ty");
+    if (tx < 0 || ty < 0) fail(name_, "walking needs the pelvis translations pelvis_tx and pelvis_ty");
+    std::vector<SiteRef> support;
+    for (const auto& s : plan_.support_sites) support.push_back(site(s));
+    Eigen::VectorXd q = m_.default_q();
+    q[tx] = q[ty] = 0;
+    std::vector<double> height(static_cast<std::size_t>(n)), lowest_x(static_cast<std::size_t>(n));
+    std::vector<int> lowest(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      set_tracks(i, q);
+      apply_couplers(m_, q);
+      calc_forward_kinematics(m_, data_, q);
+      double low = std::numeric_limits<double>::infinity();
+      for (std::size_t k = 0; k < support.size(); ++k) {
+        const Vec3 p = site_position(support[k]);
+        if (p.y() < low) {
+          low = p.y();
+          lowest[static_cast<std::size_t>(i)] = static_cast<int>(k);
+          lowest_x[static_cast<std::size_t>(i)] = p.x();
+        }
+      }
+      height[static_cast<std::size_t>(i)] = -low;
+      out_.motion.q.row(i) = q.transpose();
+    }
+    // Forward speed: the mean rate at which the lowest site moves backwards relative to the
+    // pelvis while it stays the lowest.
+    double dx = 0, dt = 0;
+    for (int i = 0; i < n; ++i) {
+      const int j = (i + 1) % n;
+      if (lowest[static_cast<std::size_t>(i)] != lowest[static_cast<std::size_t>(j)]) continue;
+      dx += lowest_x[static_cast<std::size_t>(i)] - lowest_x[static_cast<std::size_t>(j)];
+      dt += plan_.duration / n;
+    }
+    speed_ = dt > 0 ? dx / dt : 0;
+    // Truncated Fourier series of the pelvis height over the cycle.
+    const int K = std::min(plan_.harmonics, n / 2 - 1);
+    std::vector<double> smooth(static_cast<std::size_t>(n), 0.0);
+    for (int k = 0; k <= K; ++k) {
+      double a = 0, b = 0;
+      for (int i = 0; i < n; ++i) {
+        const double w = 2 * M_PI * k * i / n;
+        a += height[static_cast<std::size_t>(i)] * std::cos(w);
+        b += height[static_cast<std::size_t>(i)] * std::sin(w);
+      }
+      const double scale = k == 0 ? 1.0 / n : 2.0 / n;
+      for (int i = 0; i < n; ++i) {
+        const double w = 2 * M_PI * k * i / n;
+        smooth[static_cast<std::size_t>(i)] += scale * (a * std::cos(w) + b * std::sin(w));
+      }
+    }
+    for (int i = 0; i < n; ++i) {
+      out_.motion.q(i, ty) = smooth[static_cast<std::size_t>(i)];
+      out_.motion.q(i, tx) = speed_ * time(i);
+    }
+    forward_coordinate_ = tx;
+  }
+
+  // Speeds and accelerations: quintic natural splines through the poses (periodic motions are
+  // padded with one cycle on each side, the forward coordinate shifted by a stride).
+  void differentiate() {
+    const int n = plan_.frames, nq = m_.nq();
+    out_.motion.u.resize(n, nq);
+    out_.motion.qddot.resize(n, nq);
+    const int pad = plan_.periodic ? n : 0;
+    std::vector<double> x(static_cast<std::size_t>(n + 2 * pad)), y(x.size());
+    for (int c = 0; c < nq; ++c) {
+      for (int k = -pad; k < n + pad; ++k) {
+        const int i = ((k % n) + n) % n;
+        const int cycle = (k - i) / n;
+        x[static_cast<std::size_t>(k + pad)] = time(i) + cycle * plan_.duration;
+        double v = out_.motion.q(i, c);
+        if (c == forward_coordinate_) v += cycle * speed_ * plan_.duration;
+        y[static_cast<std::size_t>(k + pad)] = v;
+      }
+      const NaturalSpline spline(x, y, 5);
+      for (int i = 0; i < n; ++i) {
+        const FunctionValue f = spline.eval(time(i));
+        out_.motion.u(i, c) = f.df;
+        out_.motion.qddot(i, c) = f.ddf;
+      }
+    }
+  }
+
+  void resolve_contacts() {
+    for (const auto& c : plan_.contacts) {
+      const int s = surface_index(c.surface);
+      const SiteRef ref = site(c.site);
+      ContactPair pair;
+      pair.name = c.site;
+      pair.body = ref.body;
+      pair.p_B = ref.p_B;
+      pair.surface = s;
+      out_.contacts.pairs.push_back(pair);
+      out_.pair_attached.push_back(plan_.surfaces[static_cast<std::size_t>(s)].attached ? 1 : 0);
+    }
+    const int n = plan_.frames, ns = static_cast<int>(plan_.surfaces.size());
+    out_.surface_load = Eigen::MatrixXd::Constant(n, ns, kNaN);
+    for (int s = 0; s < ns; ++s)
+      if (plan_.surfaces[static_cast<std::size_t>(s)].normal_load)
+        for (int i = 0; i < n; ++i) out_.surface_load(i, s) = plan_.surfaces[static_cast<std::size_t>(s)].normal_load(time(i));
+  }
+
+  // Stature estimated from the leg (hip to ankle centre) for the arm length of hand-held loads.
+  double stature() {
+    const Eigen::VectorXd q0 = m_.default_q();
+    calc_forward_kinematics(m_, data_, q0);
+    auto centre = [&](const char* coordinate) {
+      const int c = m_.find_coordinate(coordinate);
+      if (c < 0) fail(name_, std::string("hand-held loads need the coordinate ") + coordinate);
+      const Joint& j = m_.joints[m_.coordinates[c].joint];
+      return (data_.X_GB[j.child_body] * j.X_BM).p;
+    };
+    return (centre("hip_flexion_r").y() - centre("ankle_angle_r").y()) / kLegPerStature;
+  }
+
+  void sample_loads() {
+    const int n = plan_.frames;
+    const Vec3 g = m_.gravity;
+    for (const auto& load : plan_.loads) {
+      auto active = [&](int i) { return time(i) >= load.begin - 1e-12 && time(i) <= load.end + 1e-12; };
+      if (load.kind == PlanLoad::Kind::HandHeld) {
+        const SiteRef r = site("shoulder_centre_r"), l = site("shoulder_centre_l");
+        const double arm = kArmToGripPerStature * stature();
+        // Grip midway between the hands, hanging straight down from the shoulder centres; the
+        // load's acceleration from a spline through its path.
+        std::vector<Vec3> grip(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) {
+          calc_forward_kinematics(m_, data_, out_.motion.q.row(i).transpose());
+          grip[static_cast<std::size_t>(i)] = 0.5 * (site_position(r) + site_position(l)) - arm * Vec3::UnitY();
+        }
+        KnownLoad k{load.name, r.body, grip, std::vector<Vec3>(static_cast<std::size_t>(n), Vec3::Zero())};
+        for (int axis = 0; axis < 3; ++axis) {
+          std::vector<double> x(static_cast<std::size_t>(n)), y(x.size());
+          for (int i = 0; i < n; ++i) {
+            x[static_cast<std::size_t>(i)] = time(i);
+            y[static_cast<std::size_t>(i)] = grip[static_cast<std::size_t>(i)][axis];
+          }
+          const NaturalSpline s(x, y, 5);
+          for (int i = 0; i < n; ++i)
+            if (active(i)) k.force[static_cast<std::size_t>(i)][axis] = load.mass * (g[axis] - s.eval(time(i)).ddf);
+        }
+        out_.loads.push_back(std::move(k));
+        continue;
+      }
+      // Band: tension k·(length − rest) when stretched, pulling each end towards the other.
+      const SiteRef a = site(load.site);
+      const bool two_sites = !load.site_b.empty();
+      const SiteRef b = two_sites ? site(load.site_b) : SiteRef{};
+      KnownLoad on_a{load.name + (two_sites ? "_" + load.site : ""), a.body, {}, {}};
+      KnownLoad on_b{load.name + "_" + load.site_b, b.body, {}, {}};
+      double rest = load.rest_length;
+      Vec3 anchor = load.anchor;
+      if (rest < 0) {
+        calc_forward_kinematics(m_, data_, out_.motion.q.row(0).transpose());
+        if (two_sites) {
+          rest = (site_position(b) - site_position(a)).norm();
+        } else {
+          rest = -rest;
+          const double medial = m_.markers[static_cast<std::size_t>(a.marker)].name.back() == 'l' ? 1.0 : -1.0;
+          anchor = site_position(a) + medial * 1.5 * rest * Vec3::UnitZ();
+        }
+      }
+      for (int i = 0; i < n; ++i) {
+        calc_forward_kinematics(m_, data_, out_.motion.q.row(i).transpose());
+        const Vec3 pa = site_position(a), pb = two_sites ? site_position(b) : anchor;
+        const Vec3 d = pb - pa;
+        const double length = d.norm();
+        const double tension = active(i) && length > rest ? load.stiffness * (length - rest) : 0.0;
+        const Vec3 f = length > 0 ? Vec3(tension * d / length) : Vec3::Zero();
+        on_a.point.push_back(pa);
+        on_a.force.push_back(f);
+        on_b.point.push_back(pb);
+        on_b.force.push_back(-f);
+      }
+      out_.loads.push_back(std::move(on_a));
+      if (two_sites) out_.loads.push_back(std::move(on_b));
+    }
+  }
+
+  struct ResolvedTrack {
+    int coordinate;
+    double sign;
+    const Track* track;
+  };
+  const Model& m_;
+  const ActivityPlan& plan_;
+  std::string name_;
+  Data data_;
+  ActivityMotion out_;
+  std::vector<ResolvedTrack> tracks_;
+  int forward_coordinate_ = -1;
+  double speed_ = 0;
+};
+
+}  // namespace
+
+double anatomical_sign(const Model& model, int coordinate) {
+  const Coordinate& c = model.coordinates[static_cast<std::size_t>(coordinate)];
+  if (c.name.rfind("knee_angle", 0) == 0 && c.range_max < 0.5 && c.range_min < -1.0) return -1.0;
+  return 1.0;
+}
+
+double contact_availability(double height, double speed) {
+  constexpr double kHeightLimit = 0.04, kDepthLimit = -0.10, kSpeedLimit = 0.8;
+  if (height >= kHeightLimit || height < kDepthLimit || speed >= kSpeedLimit) return 0.0;
+  const double h = height <= 0.8 * kHeightLimit ? 1.0 : (kHeightLimit - height) / (0.2 * kHeightLimit);
+  const double v = speed <= 0.15 * kSpeedLimit ? 1.0 : (kSpeedLimit - speed) / (0.85 * kSpeedLimit);
+  return h * v;
+}
+
+ActivityMotion build_activity_motion(const Model& model, const ActivityPlan& plan, const std::string& activity) {
+  return Builder(model, plan, activity).build();
+}
+
+}  // namespace weaklink

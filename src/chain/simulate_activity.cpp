@@ -1,0 +1,171 @@
+#include "chain/simulate_activity.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "dynamics/actuator_forces.hpp"
+#include "dynamics/forward_dynamics.hpp"
+#include "dynamics/inverse_dynamics.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "muscles/path_forces.hpp"
+
+namespace weaklink {
+namespace {
+
+// The joint that a coordinate of this name belongs to, -1 when the model lacks it.
+int joint_of(const Model& model, const char* coordinate) {
+  const int c = model.find_coordinate(coordinate);
+  return c < 0 ? -1 : model.coordinates[static_cast<std::size_t>(c)].joint;
+}
+
+// The reaction a joint exerts on its child body at the child-side joint centre (Ground), after
+// calc_inverse_dynamics: data.joint_force is about Ground's origin.
+void reaction_on_child(const Model& model, const Data& data, int joint, Vec3& force, Vec3& moment, Transform& X_GM) {
+  const Joint& j = model.joints[static_cast<std::size_t>(joint)];
+  X_GM = data.X_GB[j.child_body] * j.X_BM;
+  force = data.joint_force[j.child_body];
+  moment = data.joint_moment[j.child_body] - X_GM.p.cross(force);
+}
+
+void apply_known_loads(const ActivityMotion& m, Data& data, int i) {
+  for (const auto& load : m.loads)
+    apply_point_force(data, load.body, load.point[static_cast<std::size_t>(i)], load.force[static_cast<std::size_t>(i)]);
+}
+
+}  // namespace
+
+ActivityResult simulate_activity(const Model& model, const std::string& activity, const ActivityMotion& motion,
+                                 const SimulationOptions& options, const Eigen::VectorXd& strength) {
+  ActivityResult r;
+  r.activity = activity;
+  double mass = 0;
+  for (const auto& b : model.bodies) mass += b.mass;
+  r.body_weight = mass * model.gravity.norm();
+  r.motion = motion;
+
+  StaticOptimization so(model, options.so, motion.contacts);
+  if (strength.size() > 0) {
+    if (strength.size() != so.strength().size()) throw std::invalid_argument("simulate_activity: strength has the wrong size");
+    so.strength() = strength;
+  }
+  const int n = static_cast<int>(motion.motion.time.size()), na = static_cast<int>(so.actuators().size());
+  const int np = static_cast<int>(motion.contacts.pairs.size()), nr = static_cast<int>(so.reserve_coordinates().size());
+  for (int k = 0; k < na; ++k) r.actuator_names.push_back(so.actuator_name(model, k));
+  r.reserve_coordinates = so.reserve_coordinates();
+  r.activations.resize(n, na);
+  r.forces.resize(n, na);
+  r.contact_forces.resize(n, 3 * np);
+  r.contact_strength.resize(n, np);
+  r.reserves.resize(n, nr);
+  r.equilibrium.resize(n, 6);
+  r.joints.resize(static_cast<std::size_t>(n));
+  r.frames.resize(static_cast<std::size_t>(n));
+
+  const int lumbar = joint_of(model, "lumbar_extension");
+  const int hips[2] = {joint_of(model, "hip_flexion_r"), joint_of(model, "hip_flexion_l")};
+  const int knees[2] = {joint_of(model, "knee_angle_r"), joint_of(model, "knee_angle_l")};
+  const int root = model.joints.empty() ? -1 : 0;  // joints are in tree order: the first hangs from Ground
+
+  Data data(model);
+  ForwardDynamics fd(model);
+  Eigen::VectorXd q(model.nq()), u(model.nq()), qdd(model.nq()), tau(model.nq()), mobility(model.nq());
+  Eigen::VectorXd controls(na), forces(na);
+  for (int i = 0; i < n; ++i) {
+    q = motion.motion.q.row(i).transpose();
+    u = motion.motion.u.row(i).transpose();
+    qdd = motion.motion.qddot.row(i).transpose();
+    calc_forward_kinematics(model, data, q);
+    // Which contacts may carry load: height above the surface and speed (activity_motion.hpp).
+    for (int c = 0; c < np; ++c) {
+      const ContactPair& pair = motion.contacts.pairs[static_cast<std::size_t>(c)];
+      const ContactSurface& s = motion.contacts.surfaces[static_cast<std::size_t>(pair.surface)];
+      const Vec3 p = data.X_GB[pair.body].apply(pair.p_B);
+      double availability = 1.0;
+      if (!motion.pair_attached[static_cast<std::size_t>(c)])
+        availability = contact_availability((p - s.point).dot(s.normal), point_velocity(model, data, pair.body, p, u).norm());
+      so.contact_strength()[c] = availability * options.contact_strength;
+      r.contact_strength(i, c) = so.contact_strength()[c];
+    }
+    for (int s = 0; s < static_cast<int>(motion.contacts.surfaces.size()); ++s) so.surface_load()[s] = motion.surface_load(i, s);
+    clear_applied_loads(data);
+    apply_known_loads(motion, data, i);
+    r.frames[static_cast<std::size_t>(i)] = so.solve(model, data, q, u, qdd, controls, forces);
+    r.activations.row(i) = controls.transpose();
+    r.forces.row(i) = forces.transpose();
+    for (int c = 0; c < np; ++c) r.contact_forces.block(i, 3 * c, 1, 3) = so.contact_forces()[static_cast<std::size_t>(c)].transpose();
+    r.reserves.row(i) = so.reserve_forces().transpose();
+
+    // Whole-body equilibrium: with only the external loads applied, what the Ground–root joint
+    // would still have to supply at the motion's accelerations.
+    calc_forward_kinematics(model, data, q);
+    clear_applied_loads(data);
+    apply_known_loads(motion, data, i);
+    for (int c = 0; c < np; ++c)
+      apply_point_force(data, motion.contacts.pairs[static_cast<std::size_t>(c)].body, so.contact_points()[static_cast<std::size_t>(c)],
+                        so.contact_forces()[static_cast<std::size_t>(c)]);
+    calc_inverse_dynamics(model, data, q, u, qdd, tau);
+    if (root >= 0) {
+      const int body = model.joints[0].child_body;
+      Vec3 com = Vec3::Zero();
+      for (std::size_t b = 1; b < model.bodies.size(); ++b) com += model.bodies[b].mass * data.X_GB[b].apply(model.bodies[b].mass_center);
+      com /= mass;
+      const Vec3 F = data.joint_force[body], M = data.joint_moment[body] - com.cross(F);
+      r.equilibrium.block(i, 0, 1, 3) = F.transpose();
+      r.equilibrium.block(i, 3, 1, 3) = M.transpose();
+    }
+
+    // Joint reactions with every force applied (muscles, reserves, contacts, known loads), at the
+    // accelerations those forces produce (OpenSim's JointReaction, opensim-compat §14.3).
+    mobility.setZero();
+    for (int k = 0; k < na; ++k) {
+      const auto& f = so.actuators()[static_cast<std::size_t>(k)];
+      if (f.muscle) apply_path_tension(model, data, q, f.index, forces[k], mobility);
+      else apply_actuator(model, data, f.index, forces[k], mobility);
+    }
+    for (int k = 0; k < nr; ++k) mobility[so.reserve_coordinates()[static_cast<std::size_t>(k)]] += so.reserve_forces()[k];
+    fd.calc(model, data, q, u, mobility, qdd);
+    calc_inverse_dynamics(model, data, q, u, qdd, tau);
+    JointLoads& jl = r.joints[static_cast<std::size_t>(i)];
+    Vec3 F, M;
+    Transform X;
+    if (lumbar >= 0) {
+      reaction_on_child(model, data, lumbar, F, M, X);
+      const Vec3 f = X.R.transpose() * F;
+      jl.lumbar_compression = f.y();
+      jl.lumbar_shear_ap = -f.x();
+      jl.lumbar_shear_lateral = -f.z();
+    }
+    double* hip[2] = {&jl.hip_r, &jl.hip_l};
+    double* knee[2] = {&jl.knee_r, &jl.knee_l};
+    for (int s = 0; s < 2; ++s) {
+      if (hips[s] >= 0) {
+        reaction_on_child(model, data, hips[s], F, M, X);
+        *hip[s] = F.norm();
+      }
+      if (knees[s] >= 0) {
+        reaction_on_child(model, data, knees[s], F, M, X);
+        *knee[s] = F.norm();
+      }
+    }
+  }
+  const std::string wrap = wrap_skipped_warning(model, r.frames);
+  if (!wrap.empty()) r.warnings.push_back(wrap);
+  if (lumbar < 0) r.warnings.push_back("the model has no lumbar_extension coordinate: no L5/S1 loads");
+  return r;
+}
+
+double max_residual_force(const ActivityResult& r) {
+  double m = 0;
+  for (Eigen::Index i = 0; i < r.equilibrium.rows(); ++i) m = std::max(m, r.equilibrium.row(i).head<3>().norm());
+  return m;
+}
+
+double max_residual_moment(const ActivityResult& r) {
+  double m = 0;
+  for (Eigen::Index i = 0; i < r.equilibrium.rows(); ++i) m = std::max(m, r.equilibrium.row(i).tail<3>().norm());
+  return m;
+}
+
+}  // namespace weaklink

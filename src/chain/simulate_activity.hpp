@@ -1,0 +1,63 @@
+#pragma once
+// One activity on one model, end to end: its motion (activity_motion.hpp), then per frame the
+// contact-solving static optimization (muscles, contact forces and coordinate reserves in one QP),
+// then the joint reactions with every force applied, and the lumbar loads at L5/S1.
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "chain/activity_motion.hpp"
+#include "model/model.hpp"
+#include "solvers/static_optimization.hpp"
+
+namespace weaklink {
+
+struct SimulationOptions {
+  StaticOptimizationOptions so = [] {
+    StaticOptimizationOptions o;
+    o.reserve_optimal_force = 1.0;  // N·m: last resort, reported (OpenSim's usual reserve size)
+    o.reserve_weight = 1.0;
+    o.contact_weight = 1.0;
+    return o;
+  }();
+  // Newtons of normal force per unit edge weight of one contact site: the AnyBody GRF-prediction
+  // default of 200 N per node over 25 foot nodes (repository AnyBody/GRF-prediction; Skals et al.
+  // 2017), i.e. 5000 N per foot, spread over the four sole sites the models carry.
+  double contact_strength = 5000.0 / 4.0;
+};
+
+// Joint loads per frame, the reaction each joint exerts on its distal body.
+struct JointLoads {
+  // L5/S1 (the lumbar joint), in the torso's frame: compression along its long axis (positive
+  // pressing the trunk onto the sacrum), anterior shear (the trunk's load on the sacrum along the
+  // torso's forward axis) and lateral shear (to the right). N.
+  double lumbar_compression = 0, lumbar_shear_ap = 0, lumbar_shear_lateral = 0;
+  double hip_r = 0, hip_l = 0, knee_r = 0, knee_l = 0;  // |reaction| at the joint centre, N
+};
+
+struct ActivityResult {
+  std::string activity;
+  double body_weight = 0;                     // N
+  ActivityMotion motion;
+  std::vector<std::string> actuator_names;    // StaticOptimization::actuators() order
+  Eigen::MatrixXd activations, forces;        // frames × actuators
+  Eigen::MatrixXd contact_forces;             // frames × 3·pairs (Ground, N)
+  Eigen::MatrixXd contact_strength;           // frames × pairs: availability × strength (N; 0 unavailable)
+  std::vector<int> reserve_coordinates;       // indices into Model::coordinates
+  Eigen::MatrixXd reserves;                   // frames × reserves (N·m or N)
+  Eigen::MatrixXd equilibrium;                // frames × 6: missing external force (N) and moment about the COM (N·m)
+  std::vector<JointLoads> joints;             // per frame
+  std::vector<StaticOptimizationFrame> frames;
+  std::vector<std::string> warnings;
+};
+
+// `strength` (may be empty) scales each actuator's force, StaticOptimization::actuators() order.
+ActivityResult simulate_activity(const Model& model, const std::string& activity, const ActivityMotion& motion,
+                                 const SimulationOptions& options, const Eigen::VectorXd& strength = Eigen::VectorXd());
+
+// Largest |residual force| and |residual moment| over the frames.
+double max_residual_force(const ActivityResult& r);
+double max_residual_moment(const ActivityResult& r);
+
+}  // namespace weaklink
