@@ -109,7 +109,14 @@ struct ActivityPlan {
   // smoothed by a truncated Fourier series (`harmonics` of the stride frequency).
   bool periodic = false;
   std::vector<std::string> support_sites;
-  int harmonics = 8;
+  int harmonics = 4;
+  // Walking's balance: the pelvis also sways forward-back and sideways so that the zero-moment
+  // point of the whole motion follows the feet: each foot from heel strike (its phase, fraction of
+  // the cycle) carries weight for `stance_fraction` of the cycle, its centre of pressure rolling
+  // from the heel site to the metatarsal heads, the load passing between the feet over the double
+  // support (minimum-jerk).
+  double stance_fraction = 0.6;
+  std::vector<std::pair<std::string, double>> feet;  // side suffix and heel-strike phase
 };
 
 struct Activity {

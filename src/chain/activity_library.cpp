@@ -240,19 +240,28 @@ const GaitCurves& gait_curves() {
 }
 
 // A periodic track through a curve over the gait cycle (0–100 %, the 100 % sample repeating 0 %),
-// shifted by `phase` (fraction of the cycle): a quintic spline through three cycles.
+// shifted by `phase` (fraction of the cycle): its Fourier series truncated at the 8th harmonic.
+// The published means are sampled at 2 % steps; an interpolating spline through them would turn
+// their small sample-to-sample noise into large accelerations, and the first eight harmonics
+// carry the curves' shape (Winter DA 2009, Biomechanics and Motor Control of Human Movement,
+// 4th ed., §2.2: gait kinematics have no power of note above ~6 Hz, i.e. the 6th–7th harmonic of
+// the stride at about 1 Hz).
 Track cycle_track(const std::vector<double>& pct, const std::vector<double>& deg, double duration, double phase) {
-  std::vector<double> x, y;
-  for (int c = -1; c <= 1; ++c)
-    for (std::size_t i = 0; i + 1 < pct.size(); ++i) {
-      x.push_back((pct[i] / 100.0 + c) * duration);
-      y.push_back(deg[i] * kDeg);
+  constexpr int kHarmonics = 8;
+  const std::size_t n = pct.size() - 1;  // the last sample repeats the first
+  std::vector<double> a(kHarmonics + 1, 0.0), b(kHarmonics + 1, 0.0);
+  for (int k = 0; k <= kHarmonics; ++k)
+    for (std::size_t i = 0; i < n; ++i) {
+      const double w = 2 * M_PI * k * pct[i] / 100.0;
+      a[static_cast<std::size_t>(k)] += deg[i] * std::cos(w) * (k == 0 ? 1.0 : 2.0) / static_cast<double>(n);
+      b[static_cast<std::size_t>(k)] += deg[i] * std::sin(w) * 2.0 / static_cast<double>(n);
     }
-  auto spline = std::make_shared<NaturalSpline>(x, y, 5);
-  return [spline, duration, phase](double t) {
-    double u = t / duration + phase;
-    u -= std::floor(u);
-    return spline->eval(u * duration).f;
+  return [a, b, duration, phase](double t) {
+    const double u = t / duration + phase;
+    double v = a[0];
+    for (int k = 1; k <= kHarmonics; ++k)
+      v += a[static_cast<std::size_t>(k)] * std::cos(2 * M_PI * k * u) + b[static_cast<std::size_t>(k)] * std::sin(2 * M_PI * k * u);
+    return v * kDeg;
   };
 }
 Track sinusoid(double duration, double mean, double amplitude, double peak_at) {
@@ -294,6 +303,9 @@ ActivityPlan walking(const ActivityParameters& a) {
       contact(p, site, "floor");
       p.support_sites.push_back(site);
     }
+  // Stance 62 % of the cycle, double support twice 12 % (Perry J 1992 Gait Analysis; recalled).
+  p.stance_fraction = 0.62;
+  p.feet = {{"r", 0.0}, {"l", 0.5}};
   return p;
 }
 

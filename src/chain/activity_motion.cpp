@@ -9,6 +9,7 @@
 #include "chain/contact_sites.hpp"
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"
+#include "dynamics/inverse_dynamics.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "kinematics/inverse_kinematics.hpp"
 #include "model/data.hpp"
@@ -59,10 +60,12 @@ class Builder {
     out_.motion.q.resize(n, m_.nq());
     if (plan_.periodic) {
       gait_poses();
+      differentiate();
+      if (!plan_.feet.empty()) gait_balance();
     } else {
       anchored_poses();
+      differentiate();
     }
-    differentiate();
     resolve_contacts();
     sample_loads();
     return std::move(out_);
@@ -365,6 +368,101 @@ class Builder {
       out_.motion.q(i, tx) = speed_ * time(i);
     }
     forward_coordinate_ = tx;
+  }
+
+  // Walking's balance (see ActivityPlan::feet): the pelvis' periodic forward and sideways motion is
+  // corrected until the zero-moment point of the motion (from inverse dynamics, no contacts)
+  // follows the feet's centres of pressure. Each correction uses the linear inverted pendulum's
+  // response, Δp = −(h/g)Δẍ per harmonic (Kajita S et al. 2003 IEEE ICRA, "Biped walking pattern
+  // generation by using preview control of zero-moment point"); the mean offset along the walking
+  // direction is left to the feet (where in the foot the mean pressure sits).
+  void gait_balance() {
+    const int n = plan_.frames;
+    const int tx = m_.find_coordinate("pelvis_tx"), tz = m_.find_coordinate("pelvis_tz");
+    if (tz < 0) fail(name_, "walking's balance needs pelvis_tz");
+    struct Foot {
+      SiteRef heel, mt1, mt5, toe;
+      double phase;
+    };
+    std::vector<Foot> feet;
+    for (const auto& [side, phase] : plan_.feet)
+      feet.push_back({site("heel_" + side), site("first_metatarsal_" + side), site("fifth_metatarsal_" + side), site("toe_" + side), phase});
+    const double stance = plan_.stance_fraction, ds = stance - 0.5;  // double support, fraction of the cycle
+    if (!(ds > 0 && ds < 0.25)) fail(name_, "stance_fraction must be between 0.5 and 0.75");
+    double mass = 0;
+    for (const auto& b : m_.bodies) mass += b.mass;
+    const double g = m_.gravity.norm(), omega = 2 * M_PI / plan_.duration;
+    const int K = std::min(20, n / 2 - 1);
+    Eigen::VectorXd q(m_.nq()), u(m_.nq()), qdd(m_.nq()), tau(m_.nq());
+    std::vector<double> ex(static_cast<std::size_t>(n)), ez(static_cast<std::size_t>(n));
+    for (int iteration = 0; iteration < 20; ++iteration) {
+      double height = 0, worst = 0;
+      for (int i = 0; i < n; ++i) {
+        q = out_.motion.q.row(i).transpose();
+        u = out_.motion.u.row(i).transpose();
+        qdd = out_.motion.qddot.row(i).transpose();
+        calc_forward_kinematics(m_, data_, q);
+        clear_applied_loads(data_);
+        calc_inverse_dynamics(m_, data_, q, u, qdd, tau);
+        const int root = m_.joints[0].child_body;
+        const Vec3 F = data_.joint_force[root], M = data_.joint_moment[root];
+        const Vec3 zmp(M.z() / F.y(), 0, -M.x() / F.y());
+        // Target: the feet's centres of pressure weighted by their share of the load.
+        Vec3 target = Vec3::Zero();
+        double total = 0;
+        for (const auto& f : feet) {
+          double psi = time(i) / plan_.duration - f.phase;
+          psi -= std::floor(psi);
+          if (psi >= stance) continue;
+          double w = 1;
+          if (psi < ds) w = min_jerk_ramp(psi / ds);
+          else if (psi > stance - ds) w = 1 - min_jerk_ramp((psi - (stance - ds)) / ds);
+          // The centre of pressure rolls from the heel to the metatarsal heads by 70 % of stance
+          // (heel-off), then a third of the way on towards the toe (chosen after the typical
+          // heel-to-toe progression, e.g. Perry 1992; recalled).
+          const Vec3 heel = site_position(f.heel), fore = 0.5 * (site_position(f.mt1) + site_position(f.mt5));
+          const double roll = psi / (0.7 * stance);
+          target += w * (roll <= 1 ? Vec3(heel + roll * (fore - heel))
+                                   : Vec3(fore + (roll - 1) / (1 / 0.7 - 1) * (1.0 / 3) * (site_position(f.toe) - fore)));
+          total += w;
+        }
+        target /= total;
+        ex[static_cast<std::size_t>(i)] = zmp.x() - target.x();
+        ez[static_cast<std::size_t>(i)] = zmp.z() - target.z();
+        Vec3 com = Vec3::Zero();
+        for (std::size_t b = 1; b < m_.bodies.size(); ++b) com += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center);
+        height += com.y() / mass / n;
+      }
+      auto centre = [&](std::vector<double>& e) {
+        double mean = 0;
+        for (double v : e) mean += v / n;
+        for (double& v : e) v -= mean;
+      };
+      centre(ex);
+      centre(ez);
+      for (int i = 0; i < n; ++i) worst = std::max({worst, std::abs(ex[static_cast<std::size_t>(i)]), std::abs(ez[static_cast<std::size_t>(i)])});
+      out_.max_balance_error = worst;
+      if (worst < 1e-3) break;
+      // Δx_k = −(g/h) E_k / (kΩ)² per harmonic, added to the pelvis translation with its derivatives.
+      for (const auto& [coordinate, e] : {std::pair<int, const std::vector<double>*>{tx, &ex}, {tz, &ez}}) {
+        for (int k = 1; k <= K; ++k) {
+          double a = 0, b = 0;
+          for (int i = 0; i < n; ++i) {
+            const double w = 2 * M_PI * k * i / n;
+            a += (*e)[static_cast<std::size_t>(i)] * std::cos(w) * 2.0 / n;
+            b += (*e)[static_cast<std::size_t>(i)] * std::sin(w) * 2.0 / n;
+          }
+          const double wk = k * omega, gain = -(g / height) / (wk * wk);
+          for (int i = 0; i < n; ++i) {
+            const double w = 2 * M_PI * k * i / n;
+            const double c = std::cos(w), sn = std::sin(w);
+            out_.motion.q(i, coordinate) += gain * (a * c + b * sn);
+            out_.motion.u(i, coordinate) += gain * wk * (-a * sn + b * c);
+            out_.motion.qddot(i, coordinate) += -gain * wk * wk * (a * c + b * sn);
+          }
+        }
+      }
+    }
   }
 
   // Speeds and accelerations: quintic natural splines through the poses (periodic motions are

@@ -45,10 +45,11 @@ std::vector<double> surface_load(const ActivityResult& r, const std::string& sur
 }
 
 // Activities whose poses are not yet dynamically consistent enough for whole-body equilibrium
-// (issue 6 stays open on them): walking's pelvis has no lateral sway, so in single support the
-// centre of mass is not over the stance foot; sit-to-stand, stand-to-sit and step-up shift the
-// weight too abruptly; the single-leg bridge has no sideways balance.
-const std::vector<std::string> kNotYetBalanced = {"walking", "sit_to_stand", "stand_to_sit", "step_up", "single_leg_bridge"};
+// (issue 6 stays open on them): sit-to-stand, stand-to-sit and step-up are balanced quasi-
+// statically (centre of mass over the feet), which misplaces the body where momentum carries it
+// in reality; the single-leg bridge misses equilibrium by up to 13 N in two frames where the QP
+// reports the contact set infeasible.
+const std::vector<std::string> kNotYetBalanced = {"sit_to_stand", "stand_to_sit", "step_up", "single_leg_bridge"};
 
 bool not_yet_balanced(const std::string& name) {
   return std::find(kNotYetBalanced.begin(), kNotYetBalanced.end(), name) != kNotYetBalanced.end();
@@ -109,6 +110,52 @@ TEST(Activities, SitToStandUnloadsTheSeat) {
   for (std::size_t i = 0; i < t.size(); ++i)
     if (t[i] > seat_off + 0.1) EXPECT_LT(seat[i], 1e-6) << "the seat still loaded at " << t[i] << " s";
   EXPECT_GT(floor.back(), 0.9);  // standing: the feet carry the body
+}
+
+// One foot's vertical ground reaction over the stride (body weights).
+std::vector<double> foot_load(const ActivityResult& r, char side) {
+  std::vector<double> out(r.motion.motion.time.size(), 0.0);
+  for (std::size_t c = 0; c < r.motion.contacts.pairs.size(); ++c)
+    if (r.motion.contacts.pairs[c].name.back() == side)
+      for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] += r.contact_forces(static_cast<Eigen::Index>(i), 3 * static_cast<Eigen::Index>(c) + 1) / r.body_weight;
+  return out;
+}
+
+// Walking: each foot's solved vertical reaction has the two peaks of 1.0–1.3 body weights with a
+// valley between them (Winter 1991, Perry 1992), and the load passes from foot to foot only in
+// double support: the right heel strikes at 0 % of the cycle, the left at 50 %, each foot leaves
+// the floor at 62 % of its own cycle (Perry 1992, recalled), so double support is 0–12 % and
+// 50–62 %.
+TEST(Activities, WalkingGroundReactionHasTwoPeaksAndTransfersLoadInDoubleSupport) {
+  const ActivityResult r = run(generic_model(), "walking");
+  const auto right = foot_load(r, 'r'), left = foot_load(r, 'l');
+  const int n = static_cast<int>(right.size());
+  auto pct = [&](int i) { return 100.0 * i / n; };
+  // Peaks: local maxima of the right foot's load during its stance, above 0.5 BW.
+  std::vector<int> peaks;
+  for (int i = 1; i + 1 < n; ++i)
+    if (pct(i) < 60 && right[static_cast<std::size_t>(i)] > 0.5 && right[static_cast<std::size_t>(i)] >= right[static_cast<std::size_t>(i - 1)] &&
+        right[static_cast<std::size_t>(i)] > right[static_cast<std::size_t>(i + 1)])
+      peaks.push_back(i);
+  ASSERT_EQ(peaks.size(), 2u) << "expected the two peaks of the vertical ground reaction";
+  double valley = 10;
+  for (int i = peaks[0]; i <= peaks[1]; ++i) valley = std::min(valley, right[static_cast<std::size_t>(i)]);
+  for (int p : peaks) {
+    EXPECT_GE(right[static_cast<std::size_t>(p)], 1.0) << "peak at " << pct(p) << " %";
+    EXPECT_LE(right[static_cast<std::size_t>(p)], 1.3) << "peak at " << pct(p) << " %";
+    EXPECT_LT(valley, right[static_cast<std::size_t>(p)] - 0.1);
+  }
+  for (int i = 0; i < n; ++i) {
+    const double p = pct(i);
+    const bool double_support = p <= 12 || (p >= 50 && p <= 62);
+    const bool both = right[static_cast<std::size_t>(i)] > 0.02 && left[static_cast<std::size_t>(i)] > 0.02;
+    if (both) EXPECT_TRUE(double_support) << "both feet loaded at " << p << " % of the cycle";
+    if (p > 15 && p < 45) EXPECT_LT(left[static_cast<std::size_t>(i)], 1e-6) << "the swinging foot carries load at " << p << " %";
+  }
+  // Mid double support: the load is shared.
+  EXPECT_GT(right[static_cast<std::size_t>(n / 20)], 0.1);
+  EXPECT_GT(left[static_cast<std::size_t>(n / 20)], 0.1);
 }
 
 TEST(Activities, UnknownActivityAndBadParametersAreClearErrors) {
