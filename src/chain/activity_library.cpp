@@ -202,8 +202,8 @@ ActivityPlan sit_to_stand(const ActivityParameters& a, bool reverse) {
   for (const char* c : {"pelvis_list", "pelvis_rotation", "lumbar_bending", "lumbar_rotation"}) track(p, c, constant(0));
   both(p, "hip_flexion", k({{0, 90 - pelvis0}, {so, 90 - pelvis_so}, {1, 0}}));
   both(p, "knee_angle", k({{0, 90}, {so, 90}, {1, 0}}));
-  both(p, "hip_adduction", constant(0));
-  both(p, "hip_rotation", constant(0));
+  // Hip adduction and rotation are left to the pose solver: with the feet fixed they absorb the
+  // tibia's coupled rotation at the knee (Walker et al. 1988) instead of turning the feet.
   p.surfaces = {floor_surface(), surface_through("seat", "ischial_r", Vec3::UnitY(), reverse ? D : 0)};
   feet_on(p, "floor", PlanAnchor::Kind::Fixed);
   for (const char* side : kSides) {
@@ -212,7 +212,9 @@ ActivityPlan sit_to_stand(const ActivityParameters& a, bool reverse) {
   }
   // Once the thighs leave the seat the body must balance over the feet.
   const double seat_off_time = reverse ? (1 - so) * D : so * D;
-  // The weight shifts over the feet while the trunk leans forward (balance faded in up to seat-off).
+  // The weight shifts over the feet while the trunk leans forward (balance by the hips, faded in
+  // up to seat-off). Quasi-static: the centre of mass, not the zero-moment point, is put over the
+  // feet, which misplaces the body where momentum carries it (open, docs/activities.md).
   if (reverse) balance_by_hips(p, {"r", "l"}, -1e9, seat_off_time, D - seat_off_time);
   else balance_by_hips(p, {"r", "l"}, seat_off_time, 1e9, seat_off_time);
   return p;
@@ -323,8 +325,8 @@ ActivityPlan squat(const ActivityParameters& a) {
   for (const char* c : {"pelvis_list", "pelvis_rotation", "lumbar_bending", "lumbar_rotation"}) track(p, c, constant(0));
   both(p, "hip_flexion", there_and_back(D, 0, depth));
   both(p, "knee_angle", there_and_back(D, 0, depth));
-  both(p, "hip_adduction", constant(0));
-  both(p, "hip_rotation", constant(0));
+  // Hip adduction and rotation are left to the pose solver: with the feet fixed they absorb the
+  // tibia's coupled rotation at the knee (Walker et al. 1988) instead of turning the feet.
   feet_on(p, "floor", PlanAnchor::Kind::Fixed);
   balance_by_hips(p);
   return p;
@@ -348,8 +350,8 @@ ActivityPlan lift(const ActivityParameters& a, bool stoop) {
   for (const char* c : {"pelvis_list", "pelvis_rotation", "lumbar_bending", "lumbar_rotation"}) track(p, c, constant(0));
   both(p, "hip_flexion", keys(D, {{0, hip}, {1, 0}}));
   both(p, "knee_angle", keys(D, {{0, knee}, {1, 0}}));
-  both(p, "hip_adduction", constant(0));
-  both(p, "hip_rotation", constant(0));
+  // Hip adduction and rotation are left to the pose solver: with the feet fixed they absorb the
+  // tibia's coupled rotation at the knee (Walker et al. 1988) instead of turning the feet.
   feet_on(p, "floor", PlanAnchor::Kind::Fixed);
   PlanLoad box;
   box.kind = PlanLoad::Kind::HandHeld;
@@ -382,8 +384,8 @@ ActivityPlan hip_bridge(const ActivityParameters& a, bool single_leg) {
     track(p, "hip_flexion_l", there_and_back(D, start, top));
     track(p, "knee_angle_l", constant(90));
   }
-  both(p, "hip_adduction", constant(0));
-  both(p, "hip_rotation", constant(0));
+  // Hip adduction and rotation are left to the pose solver: with the feet fixed they absorb the
+  // tibia's coupled rotation at the knee (Walker et al. 1988) instead of turning the feet.
   feet_on(p, "floor", PlanAnchor::Kind::Fixed, single_leg ? std::vector<const char*>{"r"} : std::vector<const char*>{"r", "l"});
   for (const char* side : kSides) {
     contact(p, s_("shoulder", side), "floor");
@@ -545,8 +547,9 @@ ActivityPlan step_up(const ActivityParameters& a) {
   track(p, "knee_angle_r", keys(D, {{0, knee0}, {1, 0}}));
   track(p, "hip_flexion_l", keys(D, {{0, 0}, {0.4, 0}, {0.7, 30}, {1, 0}}));
   track(p, "knee_angle_l", keys(D, {{0, 0}, {0.4, 10}, {0.7, 60}, {1, 0}}));
+  // Hip rotation is left to the pose solver: with the feet fixed it absorbs the tibia's coupled
+  // rotation at the knee (Walker et al. 1988) instead of turning the feet; adduction balances.
   both(p, "hip_adduction", constant(0));
-  both(p, "hip_rotation", constant(0));
   p.initial = {{"pelvis_ty", 1.0}};
   feet_on(p, "step", PlanAnchor::Kind::Fixed, {"r"});
   feet_on(p, "floor", PlanAnchor::Kind::Fixed, {"l"}, -1e9, 0.4 * D);

@@ -252,7 +252,10 @@ class Builder {
             e = e2;
             if (std::abs(bal.slope) < 1e-6) fail(name_, "the balance coordinates do not move the centre of mass");
           }
-          const double before = e, delta = -e / bal.slope;
+          // Newton–secant step, limited to 0.2 (rad or m) per step and 1.2 in all, so that a poor
+          // slope estimate cannot throw the pose away.
+          const double before = e, delta = std::clamp(-e / bal.slope, -0.2, 0.2);
+          if (std::abs(bal.full + delta) > 1.2) break;
           bal.full += delta;
           bal.offset = bal.full;
           solve(t, false);

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "io/storage.hpp"
+
 #include "support/reference.hpp"
 
 namespace fs = std::filesystem;
@@ -129,6 +131,31 @@ TEST(Cli, AnalyzeRunsTheWalkingTrialAndRejectsBadInput) {
                         "subject01_lumbar_loads.sto", "subject01_feasibility.csv"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   fs::remove_all(out);
+}
+
+TEST(Cli, SimulateWritesTheActivityResultsAndRefusesBadInput) {
+  const auto dir = fs::temp_directory_path() / ("weaklink-cli-simulate-" + std::to_string(::getpid()));
+  Result r = run_cli("activities");
+  EXPECT_EQ(r.code, 0) << r.output;
+  for (const char* name : {"standing", "sit_to_stand", "walking", "hip_bridge", "clamshell", "leg_press", "step_up"})
+    EXPECT_NE(r.output.find(name), std::string::npos) << name;
+  r = run_cli("simulate squat --height 1.80 --mass 80 --sex male --param depth=70 -o " + dir.string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("L5/S1 compression"), std::string::npos) << r.output;
+  for (const char* file : {"kinematics.mot", "contact_forces.sto", "activations.sto", "muscle_forces.sto", "reserves.sto", "joint_loads.sto"}) {
+    const auto path = dir / (std::string("squat_") + file);
+    EXPECT_TRUE(fs::exists(path)) << path;
+    if (fs::exists(path)) {
+      EXPECT_NO_THROW(weaklink::io::read_storage(path)) << path;
+    }
+  }
+  r = run_cli("simulate yoga -o " + dir.string());
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("known:"), std::string::npos) << r.output;
+  r = run_cli("simulate squat --param depth=300 -o " + dir.string());
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("between 20 and 130"), std::string::npos) << r.output;
+  fs::remove_all(dir);
 }
 
 TEST(Cli, GenericModelIsBuiltPersonalisedAndExported) {
