@@ -31,6 +31,8 @@ struct PlanSurface {
   std::string name;
   Vec3 point = Vec3::Zero(), normal = Vec3::UnitY();  // Ground; normal unit, towards the body
   double friction = 0.5;
+  // Height above the surface at which a site stops pressing on it (contact_availability()).
+  double reach = 0.04;
   // The plane passes through this site's position at `through_time` (e.g. a seat under the
   // ischial tuberosities of a person whose feet are on the floor); "" keeps `point`. Placed at
   // time 0, anchors on it hold from the second frame on; placed later, it may carry no anchor.
@@ -91,17 +93,27 @@ struct PlanBalance {
   // Fully applied inside [begin, end]; faded in before and out after over `ramp` seconds
   // (minimum-jerk), so that shifting the weight onto the support is smooth.
   double begin = -1e9, end = 1e9, ramp = 0;
+  // Dynamic instead of static (ramp unused): from the first frame of the window in solving order,
+  // the centre of mass converges on its capture point ξ = x + ẋ/ω (ω² = g / its height) as the
+  // linear inverted pendulum does with its zero-moment point held at ξ: x*(τ) = ξ − (ξ − x₀)e^{−ωτ}
+  // (Hof AL, Gazendam MGJ, Sinke WE 2005 J Biomech 38:1-8; Kajita S et al. 2003 IEEE ICRA). ξ is
+  // kept within the support sites' extent.
+  bool capture = false;
 };
 
 struct ActivityPlan {
   double duration = 1.0;  // s
   int frames = 101;
   std::vector<std::pair<std::string, Track>> tracks;  // coordinate name → value over time
+
   std::vector<PlanSurface> surfaces;
   std::vector<PlanContact> contacts;
   std::vector<PlanAnchor> anchors;
   std::vector<PlanLoad> loads;
   std::vector<PlanBalance> balance;
+  // Solve the poses from the last frame back to the first (anchors fix, surfaces through sites
+  // and capture balances start at the end): for motions that end in the state that defines them.
+  bool solve_backwards = false;
   // Starting values of untracked coordinates for the first frame (e.g. pelvis_tilt when lying).
   std::vector<std::pair<std::string, double>> initial;
   // Walking: one periodic cycle. The pelvis moves forward at the speed that keeps the stance

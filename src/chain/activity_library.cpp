@@ -68,11 +68,16 @@ PlanSurface floor_surface() {
   s.friction = kFloorFriction;
   return s;
 }
+// Seats, backrests, benches, steps: placed through a contact site by the pose solver, so a site
+// more than 1 cm above one has left it (contact_availability).
+constexpr double kPlacedSurfaceReach = 0.01;
+
 PlanSurface surface_through(const std::string& name, const std::string& site, Vec3 normal, double time = 0) {
   PlanSurface s;
   s.name = name;
   s.normal = normal.normalized();
   s.friction = kPadFriction;
+  s.reach = kPlacedSurfaceReach;
   s.through_site = site;
   s.through_time = time;
   return s;
@@ -166,6 +171,7 @@ ActivityPlan sitting(const ActivityParameters& a, double pelvic_tilt, double lum
   feet_on(p, "floor", PlanAnchor::Kind::OnSurface);
   for (const char* side : kSides) {
     contact(p, s_("ischial", side), "seat");
+    contact(p, s_("buttock", side), "seat");
     contact(p, s_("thigh", side), "seat");
   }
   if (backrest) {
@@ -201,22 +207,34 @@ ActivityPlan sit_to_stand(const ActivityParameters& a, bool reverse) {
   track(p, "lumbar_extension", k({{0, -lumbar0}, {so, -lumbar_so}, {1, 0}}));
   for (const char* c : {"pelvis_list", "pelvis_rotation", "lumbar_bending", "lumbar_rotation"}) track(p, c, constant(0));
   both(p, "hip_flexion", k({{0, 90 - pelvis0}, {so, 90 - pelvis_so}, {1, 0}}));
-  both(p, "knee_angle", k({{0, 90}, {so, 90}, {1, 0}}));
+  both(p, "knee_angle", k({{0, a["knee_start"]}, {so, a["knee_start"]}, {1, 0}}));
   // Hip adduction and rotation are left to the pose solver: with the feet fixed they absorb the
   // tibia's coupled rotation at the knee (Walker et al. 1988) instead of turning the feet.
   p.surfaces = {floor_surface(), surface_through("seat", "ischial_r", Vec3::UnitY(), reverse ? D : 0)};
   feet_on(p, "floor", PlanAnchor::Kind::Fixed);
   for (const char* side : kSides) {
     contact(p, s_("ischial", side), "seat");
+    contact(p, s_("buttock", side), "seat");
     contact(p, s_("thigh", side), "seat");
   }
   // Once the thighs leave the seat the body must balance over the feet.
   const double seat_off_time = reverse ? (1 - so) * D : so * D;
-  // The weight shifts over the feet while the trunk leans forward (balance by the hips, faded in
-  // up to seat-off). Quasi-static: the centre of mass, not the zero-moment point, is put over the
-  // feet, which misplaces the body where momentum carries it (open, docs/activities.md).
-  if (reverse) balance_by_hips(p, {"r", "l"}, -1e9, seat_off_time, D - seat_off_time);
-  else balance_by_hips(p, {"r", "l"}, seat_off_time, 1e9, seat_off_time);
+  // After seat-off the body balances on the feet dynamically: the centre of mass, moving forward
+  // at seat-off, comes to rest over its capture point (PlanBalance::capture), the hips adjusting.
+  // Stand-to-sit is solved backwards from the seated end, so the same holds in reverse.
+  PlanBalance b;
+  b.axis = 0;
+  b.capture = true;
+  for (const char* side : kSides) b.coordinates.emplace_back(s_("hip_flexion", side), 1.0);
+  for (const char* side : kSides)
+    for (const auto& site : sole_sites(side)) b.support_sites.push_back(site);
+  if (reverse) {
+    b.end = seat_off_time;
+    p.solve_backwards = true;
+  } else {
+    b.begin = seat_off_time;
+  }
+  p.balance.push_back(b);
   return p;
 }
 
@@ -488,6 +506,7 @@ ActivityPlan leg_press(const ActivityParameters& a) {
   for (const char* side : kSides) {
     for (const auto& site : sole_sites(side)) contact(p, site, "footplate");
     contact(p, s_("ischial", side), "seat");
+    contact(p, s_("buttock", side), "seat");
     contact(p, s_("thigh", side), "seat");
   }
   contact(p, "back", "backrest");
@@ -573,7 +592,8 @@ std::vector<Activity> build_library() {
       [](const ActivityParameters& a) { return sitting(a, 25, 10, true); });
   std::vector<ActivityParameter> sts = {duration_param(2.0), frames_param(61),
                                         param("seat_off", 0.35, 0.2, 0.6, "fraction", "when the thighs leave the seat"),
-                                        param("trunk_lean", 44, 20, 70, "deg", "trunk inclination from vertical at seat-off")};
+                                        param("trunk_lean", 44, 20, 70, "deg", "trunk inclination from vertical at seat-off"),
+                                        param("knee_start", 112, 70, 125, "deg", "knee flexion while seated (feet behind the knees above 90)")};
   add("sit_to_stand", "Getting up from a chair without using the arms.", sts,
       [](const ActivityParameters& a) { return sit_to_stand(a, false); });
   add("stand_to_sit", "Sitting down on a chair without using the arms.", sts,

@@ -101,6 +101,7 @@ class Builder {
       cs.point = s.point;
       cs.normal = s.normal.normalized();
       cs.friction = s.friction;
+      cs.reach = s.reach;
       out_.contacts.surfaces.push_back(cs);
     }
   }
@@ -124,8 +125,9 @@ class Builder {
     for (const auto& a : plan_.anchors) {
       const int s = surface_index(a.surface);
       const PlanSurface& ps = plan_.surfaces[static_cast<std::size_t>(s)];
-      if (!ps.through_site.empty() && ps.through_time > 0)
-        fail(name_, "anchor '" + a.site + "' is on surface '" + a.surface + "', which is placed after the first frame");
+      const double first_time = plan_.solve_backwards ? plan_.duration : 0.0;
+      if (!ps.through_site.empty() && std::abs(ps.through_time - first_time) > 1e-9)
+        fail(name_, "anchor '" + a.site + "' is on surface '" + a.surface + "', which is placed after the first frame solved");
       goals.push_back({site(a.site), s, a.kind, a.begin, a.end});
       marker_goals.push_back({goals.back().site.marker, 1.0});
     }
@@ -153,6 +155,8 @@ class Builder {
       std::vector<SiteRef> support;
       double full = 0, slope = 0;  // the offset that balances fully, and d(imbalance)/d(offset)
       double weight = 0, offset = 0;  // this frame's share of it, and the offset applied
+      bool started = false;           // capture: the window has opened
+      double xi = 0, x0 = 0, t0 = 0, omega = 0;
     };
     std::vector<Balance> balances;
     for (const auto& b : plan_.balance) {
@@ -209,30 +213,69 @@ class Builder {
       }
       calc_forward_kinematics(m_, data_, q);
     };
-    // Centre of mass along an axis minus the support centroid's (needs forward kinematics).
-    auto imbalance = [&](const Balance& bal) {
-      double mass = hand_mass, moment = 0;
+    // Whole-body centre of mass with any hand-held mass (needs forward kinematics).
+    auto centre_of_mass = [&]() {
+      double mass = hand_mass;
+      Vec3 moment = Vec3::Zero();
       for (std::size_t b = 1; b < m_.bodies.size(); ++b) {
         mass += m_.bodies[b].mass;
-        moment += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center)[bal.spec->axis];
+        moment += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center);
       }
-      if (hand_mass > 0)
-        moment += hand_mass * (0.5 * (site_position(shoulder_r) + site_position(shoulder_l)) - arm * Vec3::UnitY())[bal.spec->axis];
+      if (hand_mass > 0) moment += hand_mass * (0.5 * (site_position(shoulder_r) + site_position(shoulder_l)) - arm * Vec3::UnitY());
+      return Vec3(moment / mass);
+    };
+    double now = 0;  // the time of the frame being solved
+    // Centre of mass along the balance's axis minus its target: the support centroid, or the
+    // capture trajectory (needs forward kinematics).
+    auto imbalance = [&](const Balance& bal) {
+      const double x = centre_of_mass()[bal.spec->axis];
+      if (bal.spec->capture) return x - (bal.xi - (bal.xi - bal.x0) * std::exp(-bal.omega * std::abs(now - bal.t0)));
       double centroid = 0;
       for (const auto& s : bal.support) centroid += site_position(s)[bal.spec->axis];
-      return moment / mass - centroid / static_cast<double>(bal.support.size());
+      return x - centroid / static_cast<double>(bal.support.size());
     };
 
-    for (int i = 0; i < plan_.frames; ++i) {
+    Vec3 previous_com = Vec3::Zero();
+    double previous_time = 0;
+    for (int j = 0; j < plan_.frames; ++j) {
+      const int i = plan_.solve_backwards ? plan_.frames - 1 - j : j;
       const double t = time(i);
+      now = t;
       for (auto& bal : balances) {
         const PlanBalance& b = *bal.spec;
-        const double before = b.ramp > 0 ? min_jerk_ramp((t - (b.begin - b.ramp)) / b.ramp) : (t >= b.begin ? 1.0 : 0.0);
-        const double after = b.ramp > 0 ? 1.0 - min_jerk_ramp((t - b.end) / b.ramp) : (t <= b.end ? 1.0 : 0.0);
-        bal.weight = std::min(before, after);
+        if (b.capture) {
+          bal.weight = t >= b.begin && t <= b.end ? 1.0 : 0.0;
+        } else {
+          const double before = b.ramp > 0 ? min_jerk_ramp((t - (b.begin - b.ramp)) / b.ramp) : (t >= b.begin ? 1.0 : 0.0);
+          const double after = b.ramp > 0 ? 1.0 - min_jerk_ramp((t - b.end) / b.ramp) : (t <= b.end ? 1.0 : 0.0);
+          bal.weight = std::min(before, after);
+        }
         bal.offset = bal.weight * bal.full;
       }
-      solve(t, i == 0);
+      solve(t, j == 0);
+      // Capture balances start from the state the motion reaches when their window opens.
+      for (auto& bal : balances) {
+        if (!bal.spec->capture || bal.weight <= 0 || bal.started) continue;
+        if (j == 0) fail(name_, "a capture balance cannot start at the first frame solved");
+        const int axis = bal.spec->axis;
+        const Vec3 com = centre_of_mass();
+        bal.x0 = com[axis];
+        bal.omega = std::sqrt(m_.gravity.norm() / com.y());
+        bal.xi = bal.x0 + (com[axis] - previous_com[axis]) / std::abs(t - previous_time) / bal.omega;
+        double lo = 1e9, hi = -1e9;
+        for (const auto& sref : bal.support) {
+          lo = std::min(lo, site_position(sref)[axis]);
+          hi = std::max(hi, site_position(sref)[axis]);
+        }
+        const double clamped = std::clamp(bal.xi, lo + 0.01, hi - 0.01);
+        if (clamped != bal.xi)
+          out_.warnings.push_back(fmt::format("{}: the motion's capture point at {:.2f} s lies {:.0f} mm outside the support; the pose was "
+                                          "adjusted to stop over the support's edge",
+                                          name_, t, 1000 * std::abs(clamped - bal.xi)));
+        bal.xi = clamped;
+        bal.t0 = t;
+        bal.started = true;
+      }
       // Balance by secant steps on each full offset in turn (they barely interact: different
       // axes), then apply this frame's share of it.
       for (auto& bal : balances) {
@@ -268,10 +311,10 @@ class Builder {
           solve(t, false);
         }
       }
-      // Surfaces placed through a site in the first frame; fixed anchors start where they are.
-      if (i == 0)
+      // Surfaces placed through a site in the first frame solved; fixed anchors start where they are.
+      if (j == 0)
         for (std::size_t s = 0; s < plan_.surfaces.size(); ++s)
-          if (!placed[s] && plan_.surfaces[s].through_time <= 0) {
+          if (!placed[s] && std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (plan_.frames - 1)) {
             place_surface(s);
             placed[s] = 1;
           }
@@ -291,6 +334,8 @@ class Builder {
       for (std::size_t k = 0; k < tracks_.size(); ++k)
         out_.max_track_error = std::max(out_.max_track_error, std::abs(q[tracks_[k].coordinate] - targets[k]));
       out_.motion.q.row(i) = q.transpose();
+      previous_com = centre_of_mass();
+      previous_time = t;
     }
     // Surfaces placed at a later time: through the site in the frame nearest that time.
     for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) {
@@ -613,10 +658,10 @@ double anatomical_sign(const Model& model, int coordinate) {
   return 1.0;
 }
 
-double contact_availability(double height, double speed) {
-  constexpr double kHeightLimit = 0.04, kDepthLimit = -0.10, kSpeedLimit = 0.8;
-  if (height >= kHeightLimit || height < kDepthLimit || speed >= kSpeedLimit) return 0.0;
-  const double h = height <= 0.8 * kHeightLimit ? 1.0 : (kHeightLimit - height) / (0.2 * kHeightLimit);
+double contact_availability(double height, double speed, double reach) {
+  constexpr double kDepthLimit = -0.10, kSpeedLimit = 0.8;
+  if (height >= reach || height < kDepthLimit || speed >= kSpeedLimit) return 0.0;
+  const double h = height <= 0.8 * reach ? 1.0 : (reach - height) / (0.2 * reach);
   const double v = speed <= 0.15 * kSpeedLimit ? 1.0 : (kSpeedLimit - speed) / (0.85 * kSpeedLimit);
   return h * v;
 }

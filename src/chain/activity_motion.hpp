@@ -33,6 +33,7 @@ struct ActivityMotion {
   double max_anchor_error = 0;         // m: worst distance of an anchored site from its target
   double max_track_error = 0;          // rad or m: worst departure from an angle track (balance offsets included)
   double max_balance_error = 0;        // m: worst horizontal distance of the centre of mass from its support target
+  std::vector<std::string> warnings;
 };
 
 // +1, or −1 where a model counts the anatomical direction negatively (gait2392's knee_angle is
@@ -45,8 +46,10 @@ ActivityMotion build_activity_motion(const Model& model, const ActivityPlan& pla
 
 // Contact availability (Fluit et al. 2014; Skals et al. 2017; thresholds and fade as the
 // AnyBody GRF-prediction defaults, repository AnyBody/GRF-prediction): a site may press on its
-// surface when it is less than 0.04 m above it (full strength below 80 % of that, fading linearly
-// to zero at it; down to 0.10 m below it) and slower than 0.8 m/s (full below 15 % of that).
-double contact_availability(double height, double speed);
+// surface when it is less than `reach` above it (0.04 m there: full strength below 80 % of that,
+// fading linearly to zero at it; down to 0.10 m below it) and slower than 0.8 m/s (full below
+// 15 % of that). The 4 cm allow for measured feet floating or sinking; on seats, whose contact
+// sites the pose solver places exactly, activities use 1 cm.
+double contact_availability(double height, double speed, double reach = 0.04);
 
 }  // namespace weaklink

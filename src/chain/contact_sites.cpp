@@ -27,6 +27,7 @@ constexpr SiteRule kRules[] = {
     {"lateral_hip", true, "femur", Reference::Hip},
     {"lateral_knee", true, "femur", Reference::Knee},
     {"ischial", true, "pelvis", Reference::MidHips},
+    {"buttock", true, "pelvis", Reference::MidHips},
     {"sacrum", false, "pelvis", Reference::MidHips},
     {"shoulder", true, "torso", Reference::Lumbar},
     {"lateral_shoulder", true, "torso", Reference::Lumbar},

@@ -84,7 +84,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
       const Vec3 p = data.X_GB[pair.body].apply(pair.p_B);
       double availability = 1.0;
       if (!motion.pair_attached[static_cast<std::size_t>(c)])
-        availability = contact_availability((p - s.point).dot(s.normal), point_velocity(model, data, pair.body, p, u).norm());
+        availability = contact_availability((p - s.point).dot(s.normal), point_velocity(model, data, pair.body, p, u).norm(), s.reach);
       so.contact_strength()[c] = availability * options.contact_strength;
       r.contact_strength(i, c) = so.contact_strength()[c];
     }
@@ -150,6 +150,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
       }
     }
   }
+  r.warnings = motion.warnings;
   const std::string wrap = wrap_skipped_warning(model, r.frames);
   if (!wrap.empty()) r.warnings.push_back(wrap);
   if (lumbar < 0) r.warnings.push_back("the model has no lumbar_extension coordinate: no L5/S1 loads");

@@ -21,6 +21,7 @@ struct ContactSurface {
   Vec3 point = Vec3::Zero();
   Vec3 normal = Vec3::UnitY();  // unit
   double friction = 0.5;        // static friction coefficient μ of the linearised cone
+  double reach = 0.04;          // m: how far above the surface a point may still press on it
 };
 
 // A point fixed in a body that may press on one surface.

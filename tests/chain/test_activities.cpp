@@ -44,12 +44,10 @@ std::vector<double> surface_load(const ActivityResult& r, const std::string& sur
   return out;
 }
 
-// Activities whose poses are not yet dynamically consistent enough for whole-body equilibrium
-// (issue 6 stays open on them): sit-to-stand, stand-to-sit and step-up are balanced quasi-
-// statically (centre of mass over the feet), which misplaces the body where momentum carries it
-// in reality; the single-leg bridge misses equilibrium by up to 13 N in two frames where the QP
-// reports the contact set infeasible.
-const std::vector<std::string> kNotYetBalanced = {"sit_to_stand", "stand_to_sit", "step_up", "single_leg_bridge"};
+// Activities whose poses are not yet consistent enough for whole-body equilibrium (issue 6 stays
+// open on them): step-up's two fixed feet over-constrain legs without subtalar joints while both
+// are down, and its pose solution breaks down around the trailing foot's lift-off.
+const std::vector<std::string> kNotYetBalanced = {"step_up"};
 
 bool not_yet_balanced(const std::string& name) {
   return std::find(kNotYetBalanced.begin(), kNotYetBalanced.end(), name) != kNotYetBalanced.end();
@@ -101,15 +99,29 @@ TEST(Activities, SittingPutsMostOfTheBodyWeightOnTheSeat) {
   }
 }
 
-TEST(Activities, SitToStandUnloadsTheSeat) {
+// The seat unloads at seat-off: the knees start extending from rest at the prescribed seat-off
+// (minimum-jerk), so the ischia leave the seat's 1 cm reach a little later; within 0.25 s of it
+// the seat carries nothing, and from then on the feet carry the body.
+TEST(Activities, SitToStandUnloadsTheSeatAtSeatOff) {
   const ActivityResult r = run(generic_model(), "sit_to_stand");
   const auto seat = surface_load(r, "seat"), floor = surface_load(r, "floor");
   const auto& t = r.motion.motion.time;
   const double seat_off = 0.35 * t.back();  // the activity's default seat_off fraction
   EXPECT_GT(seat.front(), 0.5);              // seated: the seat carries most of the weight
-  for (std::size_t i = 0; i < t.size(); ++i)
-    if (t[i] > seat_off + 0.1) EXPECT_LT(seat[i], 1e-6) << "the seat still loaded at " << t[i] << " s";
-  EXPECT_GT(floor.back(), 0.9);  // standing: the feet carry the body
+  std::size_t unloaded = 0;
+  while (unloaded < t.size() && seat[unloaded] > 1e-6) ++unloaded;
+  ASSERT_LT(unloaded, t.size()) << "the seat never unloads";
+  EXPECT_GE(t[unloaded], seat_off - 0.1);
+  EXPECT_LE(t[unloaded], seat_off + 0.25);
+  for (std::size_t i = unloaded; i < t.size(); ++i) {
+    EXPECT_LT(seat[i], 1e-6) << "the seat loaded again at " << t[i] << " s";
+    EXPECT_GT(floor[i], 0.5) << t[i];
+  }
+  // Stand-to-sit is the same motion backwards: the seat takes the load at the end.
+  const ActivityResult back = run(generic_model(), "stand_to_sit");
+  const auto seat_back = surface_load(back, "seat");
+  EXPECT_LT(seat_back.front(), 1e-6);
+  EXPECT_GT(seat_back.back(), 0.5);
 }
 
 // One foot's vertical ground reaction over the stride (body weights).

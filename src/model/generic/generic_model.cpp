@@ -404,8 +404,13 @@ struct GenericBuilder {
       add_marker("contact_first_metatarsal_" + s, "foot_" + s, on_sole(mt1));
       add_marker("contact_fifth_metatarsal_" + s, "foot_" + s, on_sole(mt5));
       add_marker("contact_toe_" + s, "foot_" + s, on_sole(toe));
-      if (auto it = lm_any("pelvis", "ischial_tuberosity"))
+      if (auto it = lm_any("pelvis", "ischial_tuberosity")) {
         add_marker("contact_ischial_" + s, "pelvis", mirrored(*it - Vec3(0, ischial_tissue, 0), left));
+        // The seated contact area reaches behind the tuberosities over the gluteal soft tissue
+        // (seat_buttock_offset in constants.csv: chosen), so a pelvis rolling back keeps support.
+        add_marker("contact_buttock_" + s, "pelvis",
+                   mirrored(*it - Vec3(t.constant("seat_buttock_offset"), ischial_tissue, 0), left));
+      }
       // Posterior thigh at mid-length, on a cylinder of the thigh's mass at the density of limbs
       // (body_constants.csv).
       const double r_thigh = std::sqrt(seg("Thigh").mass_pct / 100 * M / (t.constant("limb_density_kg_m3") * M_PI * sc.thigh));
