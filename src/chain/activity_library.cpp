@@ -546,34 +546,54 @@ ActivityPlan standing_external_rotation(const ActivityParameters& a) {
   return p;
 }
 
-// Step-up onto a `height` step with the right foot, the left leaving the floor at 40 % of the
-// task. Lead-leg angles at the start for a 20.3 cm step: hip 66.3°, knee 90.5° (Physiotherapy
-// 2009, "Kinematics of step-up", cited in docs/activities.md; authors not retrieved), scaled
-// linearly with height.
+// Step-up onto a step with the right foot, from the moment the trailing (left) foot leaves the
+// floor: the weight is on the lead foot, which stays on the step while its hip and knee extend;
+// the trailing leg swings up beside it (hip to 30°, knee to 60°: chosen). Lead-leg angles at the
+// start for a 20.3 cm step: hip 66.3°, knee 90.5° (Physiotherapy 2009, "Kinematics of step-up";
+// authors not retrieved), scaled linearly with `height`; the step's top is placed under the lead
+// foot, so its height follows from those angles. The body is balanced quasi-statically over the
+// lead foot: forward by the stance hip (moving the pelvis over the foot), sideways by moving the
+// pelvis over it (the stance hip adducting as it must); the trunk leans 20° forward (chosen). The weight
+// transfer while both feet are down is not simulated.
 ActivityPlan step_up(const ActivityParameters& a) {
   ActivityPlan p;
   p.duration = a["duration"];
   p.frames = static_cast<int>(a["frames"]);
   const double D = p.duration, h = a["height"];
   const double hip0 = 66.3 * h / 0.203, knee0 = 90.5 * h / 0.203;
-  // The step's height follows from the lead leg's start angles (≈ `height`); its top is placed
-  // under the lead foot.
   PlanSurface step = surface_through("step", "heel_r", Vec3::UnitY());
   step.friction = kFloorFriction;
   p.surfaces = {floor_surface(), step};
-  upright_trunk(p);
+  for (const char* c : {"pelvis_tilt", "pelvis_list", "pelvis_rotation", "lumbar_bending", "lumbar_rotation"}) track(p, c, constant(0));
+  track(p, "lumbar_extension", keys(D, {{0, -20}, {1, 0}}));
   track(p, "hip_flexion_r", keys(D, {{0, hip0}, {1, 0}}));
   track(p, "knee_angle_r", keys(D, {{0, knee0}, {1, 0}}));
-  track(p, "hip_flexion_l", keys(D, {{0, 0}, {0.4, 0}, {0.7, 30}, {1, 0}}));
-  track(p, "knee_angle_l", keys(D, {{0, 0}, {0.4, 10}, {0.7, 60}, {1, 0}}));
-  // Hip rotation is left to the pose solver: with the feet fixed it absorbs the tibia's coupled
-  // rotation at the knee (Walker et al. 1988) instead of turning the feet; adduction balances.
-  both(p, "hip_adduction", constant(0));
-  p.initial = {{"pelvis_ty", 1.0}};
-  feet_on(p, "step", PlanAnchor::Kind::Fixed, {"r"});
-  feet_on(p, "floor", PlanAnchor::Kind::Fixed, {"l"}, -1e9, 0.4 * D);
-  balance_by_hips(p, {"r"}, 0.4 * D, 1e9, 0.4 * D);
-  balance_sideways(p, "r", 0.4 * D, 1e9, 0.4 * D);
+  track(p, "hip_flexion_l", keys(D, {{0, 0}, {0.5, 30}, {1, 0}}));
+  track(p, "knee_angle_l", keys(D, {{0, 0}, {0.5, 60}, {1, 0}}));
+  track(p, "ankle_angle_l", constant(0));
+  track(p, "hip_adduction_l", constant(0));
+  track(p, "hip_rotation_r", constant(0));
+  track(p, "pelvis_tz", metres(0));
+  // The lead foot flat on the step at the start (ankle = knee − hip flexion with the pelvis level).
+  p.initial = {{"ankle_angle_r", (knee0 - hip0) * kDeg}};
+  for (const auto& site : sole_sites("r")) {
+    contact(p, site, "step");
+    p.anchors.push_back({site, "step", PlanAnchor::Kind::Fixed});
+  }
+  for (const auto& site : sole_sites("l")) {
+    contact(p, site, "floor");
+    p.anchors.push_back({site, "floor", PlanAnchor::Kind::OnSurface, -1e9, 0.0});
+  }
+  PlanBalance forward;
+  forward.axis = 0;
+  forward.coordinates = {{"hip_flexion_r", 1.0}};
+  for (const auto& site : sole_sites("r")) forward.support_sites.push_back(site);
+  p.balance.push_back(forward);
+  PlanBalance sideways;  // the pelvis moves over the lead foot; the stance hip adducts as it must
+  sideways.axis = 2;
+  sideways.coordinates = {{"pelvis_tz", 1.0}};
+  for (const auto& site : sole_sites("r")) sideways.support_sites.push_back(site);
+  p.balance.push_back(sideways);
   return p;
 }
 

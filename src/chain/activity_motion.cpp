@@ -253,6 +253,18 @@ class Builder {
         bal.offset = bal.weight * bal.full;
       }
       solve(t, j == 0);
+      // Surfaces placed through a site in the first frame solved, then that frame solved again
+      // with the anchors on them (before balancing, so that balance acts on the supported body).
+      if (j == 0) {
+        bool any = false;
+        for (std::size_t s = 0; s < plan_.surfaces.size(); ++s)
+          if (!placed[s] && std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (plan_.frames - 1)) {
+            place_surface(s);
+            placed[s] = 1;
+            any = true;
+          }
+        if (any) solve(t, false);
+      }
       // Capture balances start from the state the motion reaches when their window opens.
       for (auto& bal : balances) {
         if (!bal.spec->capture || bal.weight <= 0 || bal.started) continue;
@@ -311,13 +323,7 @@ class Builder {
           solve(t, false);
         }
       }
-      // Surfaces placed through a site in the first frame solved; fixed anchors start where they are.
-      if (j == 0)
-        for (std::size_t s = 0; s < plan_.surfaces.size(); ++s)
-          if (!placed[s] && std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (plan_.frames - 1)) {
-            place_surface(s);
-            placed[s] = 1;
-          }
+      // Fixed anchors start where they are.
       for (auto& goal : goals) {
         const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
         if (!active) continue;
