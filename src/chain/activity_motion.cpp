@@ -209,7 +209,7 @@ class Builder {
           o[2] = target.z();
         }
         solve_ik_frame(ws, observed.data(), targets.data(), q);
-        if (moved < 1e-9 && !(first && pass == 0)) break;
+        if (moved < 1e-7 && !(first && pass == 0)) break;  // 0.1 µm
       }
       calc_forward_kinematics(m_, data_, q);
     };
