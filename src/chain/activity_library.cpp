@@ -561,9 +561,15 @@ ActivityPlan step_up(const ActivityParameters& a) {
   p.frames = static_cast<int>(a["frames"]);
   const double D = p.duration, h = a["height"];
   const double hip0 = 66.3 * h / 0.203, knee0 = 90.5 * h / 0.203;
+  // The step is placed under the lead foot, the floor under the trailing foot once the body is
+  // balanced over the lead foot (the moment that foot leaves the floor).
   PlanSurface step = surface_through("step", "heel_r", Vec3::UnitY());
   step.friction = kFloorFriction;
-  p.surfaces = {floor_surface(), step};
+  step.reach = 0.04;  // a floor for the foot, which rolls a little (no subtalar joint)
+  PlanSurface floor = surface_through("floor", "heel_l", Vec3::UnitY());
+  floor.friction = kFloorFriction;
+  floor.reach = 0.04;  // the trailing foot rolls off: the floor's usual reach
+  p.surfaces = {floor, step};
   for (const char* c : {"pelvis_tilt", "pelvis_list", "pelvis_rotation", "lumbar_bending", "lumbar_rotation"}) track(p, c, constant(0));
   track(p, "lumbar_extension", keys(D, {{0, -20}, {1, 0}}));
   track(p, "hip_flexion_r", keys(D, {{0, hip0}, {1, 0}}));
@@ -576,14 +582,13 @@ ActivityPlan step_up(const ActivityParameters& a) {
   track(p, "pelvis_tz", metres(0));
   // The lead foot flat on the step at the start (ankle = knee − hip flexion with the pelvis level).
   p.initial = {{"ankle_angle_r", (knee0 - hip0) * kDeg}};
-  for (const auto& site : sole_sites("r")) {
-    contact(p, site, "step");
-    p.anchors.push_back({site, "step", PlanAnchor::Kind::Fixed});
-  }
-  for (const auto& site : sole_sites("l")) {
-    contact(p, site, "floor");
-    p.anchors.push_back({site, "floor", PlanAnchor::Kind::OnSurface, -1e9, 0.0});
-  }
+  // The lead foot is held at its heel, its toe kept on the step: the generic model has no subtalar
+  // joint, so the foot must be free to roll about its long axis as the stance hip adducts, and to
+  // turn a little with the knee's coupled tibial rotation (Walker et al. 1988).
+  for (const auto& site : sole_sites("r")) contact(p, site, "step");
+  p.anchors.push_back({"heel_r", "step", PlanAnchor::Kind::Fixed});
+  p.anchors.push_back({"toe_r", "step", PlanAnchor::Kind::OnSurface});
+  for (const auto& site : sole_sites("l")) contact(p, site, "floor");
   PlanBalance forward;
   forward.axis = 0;
   forward.coordinates = {{"hip_flexion_r", 1.0}};
@@ -653,8 +658,10 @@ std::vector<Activity> build_library() {
       {duration_param(2), frames_param(41), param("rotation", 30, 0, 45, "deg", "external rotation of the right hip"),
        param("band_force", 20.5, 0, 100, "N", "band force at 100 % elongation"), param("band_length", 0.5, 0.1, 2, "m", "rest length of the band")},
       standing_external_rotation);
-  add("step_up", "Stepping up onto a step with the right foot.",
-      {duration_param(2), frames_param(41), param("height", 0.2, 0.05, 0.45, "m", "step height")}, step_up);
+  // Step-up: 2.5 s by default, slow enough for its quasi-static balance to hold (at 2 s the swing
+  // leg's accelerations move the zero-moment point just off the lead foot: a 1.5 N residual).
+  add("step_up", "Stepping up onto a step with the right foot (from the trailing foot's lift-off).",
+      {duration_param(2.5), frames_param(41), param("height", 0.2, 0.05, 0.45, "m", "step height")}, step_up);
   return lib;
 }
 

@@ -145,7 +145,8 @@ class Builder {
       if (c < 0) fail(name_, "the model has no coordinate '" + name + "'");
       q[c] = anatomical_sign(m_, c) * value;
     }
-    std::vector<char> placed(plan_.surfaces.size(), 0);
+    std::vector<char> placed(plan_.surfaces.size(), 0), surface_anchored(plan_.surfaces.size(), 0);
+    for (const auto& goal : goals) surface_anchored[static_cast<std::size_t>(goal.surface)] = 1;
     for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) placed[s] = plan_.surfaces[s].through_site.empty();
 
     // Balance: per spec, the tracks it offsets (index into tracks_, gain) and its support sites.
@@ -235,6 +236,7 @@ class Builder {
       return x - centroid / static_cast<double>(bal.support.size());
     };
 
+    bool first_repeated = false;
     Vec3 previous_com = Vec3::Zero();
     double previous_time = 0;
     for (int j = 0; j < plan_.frames; ++j) {
@@ -253,18 +255,34 @@ class Builder {
         bal.offset = bal.weight * bal.full;
       }
       solve(t, j == 0);
-      // Surfaces placed through a site in the first frame solved, then that frame solved again
-      // with the anchors on them (before balancing, so that balance acts on the supported body).
-      if (j == 0) {
+      // Surfaces placed through a site in the first frame solved: those carrying anchors now, and
+      // the frame solved again with those anchors (before balancing, so that balance acts on the
+      // supported body); the others once the frame is balanced (below).
+      auto place_surfaces_now = [&](bool anchored) {
         bool any = false;
         for (std::size_t s = 0; s < plan_.surfaces.size(); ++s)
-          if (!placed[s] && std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (plan_.frames - 1)) {
+          if (!placed[s] && surface_anchored[s] == anchored &&
+              std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (plan_.frames - 1)) {
             place_surface(s);
             placed[s] = 1;
             any = true;
           }
-        if (any) solve(t, false);
+        return any;
+      };
+      if (j == 0 && place_surfaces_now(true)) solve(t, false);
+      // Fixed anchors starting in this frame stay where the tracks put them, before balancing
+      // (balance then moves the body over the feet, not the feet under the body).
+      bool newly_fixed = false;
+      for (auto& goal : goals) {
+        const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
+        if (goal.kind != PlanAnchor::Kind::Fixed || !active || goal.fixed_set) continue;
+        const ContactSurface& sf = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
+        const Vec3 p = site_position(goal.site);
+        goal.fixed = p - (p - sf.point).dot(sf.normal) * sf.normal;
+        goal.fixed_set = true;
+        newly_fixed = true;
       }
+      if (newly_fixed) solve(t, false);
       // Capture balances start from the state the motion reaches when their window opens.
       for (auto& bal : balances) {
         if (!bal.spec->capture || bal.weight <= 0 || bal.started) continue;
@@ -323,14 +341,10 @@ class Builder {
           solve(t, false);
         }
       }
-      // Fixed anchors start where they are.
+      if (j == 0) place_surfaces_now(false);
       for (auto& goal : goals) {
         const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
         if (!active) continue;
-        if (goal.kind == PlanAnchor::Kind::Fixed && !goal.fixed_set) {
-          goal.fixed = site_position(goal.site);
-          goal.fixed_set = true;
-        }
         const ContactSurface& s = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
         const Vec3 p = site_position(goal.site);
         const double off_plane = std::abs((p - s.point).dot(s.normal));
@@ -340,6 +354,13 @@ class Builder {
       for (std::size_t k = 0; k < tracks_.size(); ++k)
         out_.max_track_error = std::max(out_.max_track_error, std::abs(q[tracks_[k].coordinate] - targets[k]));
       out_.motion.q.row(i) = q.transpose();
+      // The first frame once more, now that its anchors are fixed and its surfaces placed: the same
+      // procedure as every later frame, so that the motion does not jump after its first frame.
+      if (j == 0 && !first_repeated) {
+        first_repeated = true;
+        --j;
+        continue;
+      }
       previous_com = centre_of_mass();
       previous_time = t;
     }
