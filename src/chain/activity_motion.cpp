@@ -422,6 +422,30 @@ class Builder {
       dt += plan_.duration / n;
     }
     speed_ = dt > 0 ? dx / dt : 0;
+    // With the feet's phases known, better: the rate at which each foot's sites move backwards
+    // relative to the pelvis in its mid-stance (15–45 % of the cycle after its heel strike), when
+    // it alone carries the body.
+    if (!plan_.feet.empty()) {
+      dx = dt = 0;
+      for (const auto& [side, phase] : plan_.feet) {
+        std::vector<SiteRef> sites;
+        for (const char* name : {"heel_", "first_metatarsal_", "fifth_metatarsal_", "toe_"}) sites.push_back(site(name + side));
+        auto centroid_x = [&](int i) {
+          calc_forward_kinematics(m_, data_, out_.motion.q.row(i).transpose());
+          double x = 0;
+          for (const auto& sref : sites) x += site_position(sref).x() / static_cast<double>(sites.size());
+          return x;
+        };
+        for (int i = 0; i < n; ++i) {
+          double psi = time(i) / plan_.duration - phase;
+          psi -= std::floor(psi);
+          if (psi < 0.15 || psi > 0.45) continue;
+          dx += centroid_x(i) - centroid_x((i + 1) % n);
+          dt += plan_.duration / n;
+        }
+      }
+      if (dt > 0) speed_ = dx / dt;
+    }
     // Truncated Fourier series of the pelvis height over the cycle.
     const int K = std::min(plan_.harmonics, n / 2 - 1);
     std::vector<double> smooth(static_cast<std::size_t>(n), 0.0);

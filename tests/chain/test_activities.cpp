@@ -136,12 +136,18 @@ TEST(Activities, WalkingGroundReactionHasTwoPeaksAndTransfersLoadInDoubleSupport
   const auto right = foot_load(r, 'r'), left = foot_load(r, 'l');
   const int n = static_cast<int>(right.size());
   auto pct = [&](int i) { return 100.0 * i / n; };
-  // Peaks: local maxima of the right foot's load during its stance, above 0.5 BW.
+  // Peaks: maxima of the right foot's load over ±5 % of the cycle during its stance, above 0.5 BW
+  // (a ripple of a frame or two as the other foot lets go is not a peak).
   std::vector<int> peaks;
-  for (int i = 1; i + 1 < n; ++i)
-    if (pct(i) < 60 && right[static_cast<std::size_t>(i)] > 0.5 && right[static_cast<std::size_t>(i)] >= right[static_cast<std::size_t>(i - 1)] &&
-        right[static_cast<std::size_t>(i)] > right[static_cast<std::size_t>(i + 1)])
-      peaks.push_back(i);
+  const int half = n / 20;
+  for (int i = half; i + half < n; ++i) {
+    if (pct(i) >= 62 || right[static_cast<std::size_t>(i)] <= 0.5) continue;
+    bool highest = true;
+    for (int k = i - half; k <= i + half; ++k)
+      if (k != i && right[static_cast<std::size_t>(k)] >= right[static_cast<std::size_t>(i)] && !(k > i && right[static_cast<std::size_t>(k)] == right[static_cast<std::size_t>(i)]))
+        highest = false;
+    if (highest) peaks.push_back(i);
+  }
   ASSERT_EQ(peaks.size(), 2u) << "expected the two peaks of the vertical ground reaction";
   double valley = 10;
   for (int i = peaks[0]; i <= peaks[1]; ++i) valley = std::min(valley, right[static_cast<std::size_t>(i)]);
@@ -152,7 +158,9 @@ TEST(Activities, WalkingGroundReactionHasTwoPeaksAndTransfersLoadInDoubleSupport
   }
   for (int i = 0; i < n; ++i) {
     const double p = pct(i);
-    const bool double_support = p <= 12 || (p >= 50 && p <= 62);
+    // ± 2 % of the cycle: a heel within the contacts' 4 cm reach just before it strikes, a toe
+    // just after it lifts, may already or still bear a little weight.
+    const bool double_support = p <= 14 || p >= 98 || (p >= 48 && p <= 64);
     const bool both = right[static_cast<std::size_t>(i)] > 0.02 && left[static_cast<std::size_t>(i)] > 0.02;
     if (both) {
       EXPECT_TRUE(double_support) << "both feet loaded at " << p << " % of the cycle";
