@@ -185,7 +185,7 @@ class Builder {
         for (const auto& [k, gain] : bal.tracks) targets[static_cast<std::size_t>(k)] += tracks_[static_cast<std::size_t>(k)].sign * gain * bal.offset;
       // Alternate: solve, then move the sliding anchors' targets to their projections on the
       // planes, until the projections stop moving.
-      for (int pass = 0; pass < 40; ++pass) {
+      for (int pass = 0; pass < 20; ++pass) {
         double moved = 0;
         calc_forward_kinematics(m_, data_, q);
         for (int g = 0; g < ng; ++g) {
@@ -565,17 +565,18 @@ class Builder {
   }
 
   // Speeds and accelerations: quintic natural splines through the poses (periodic motions are
-  // padded with one cycle on each side, the forward coordinate shifted by a stride).
+  // padded with a quarter cycle on each side, the forward coordinate shifted by a stride, so that
+  // the splines' free ends are far from the frames).
   void differentiate() {
     const int n = plan_.frames, nq = m_.nq();
     out_.motion.u.resize(n, nq);
     out_.motion.qddot.resize(n, nq);
-    const int pad = plan_.periodic ? n : 0;
+    const int pad = plan_.periodic ? std::max(6, n / 4) : 0;
     std::vector<double> x(static_cast<std::size_t>(n + 2 * pad)), y(x.size());
     for (int c = 0; c < nq; ++c) {
       for (int k = -pad; k < n + pad; ++k) {
         const int i = ((k % n) + n) % n;
-        const int cycle = (k - i) / n;
+        const int cycle = (k - i) / n;  // -1, 0 or 1
         x[static_cast<std::size_t>(k + pad)] = time(i) + cycle * plan_.duration;
         double v = out_.motion.q(i, c);
         if (c == forward_coordinate_) v += cycle * speed_ * plan_.duration;

@@ -205,9 +205,7 @@ TEST(Activities, GenericModelAndGait2392GiveLoadsOfTheSameOrder) {
   double mass = 0;
   for (const auto& b : g.bodies) mass += b.mass;
   const Model w = compile_model(with_contact_sites(build_generic_model(Person{1.8, mass, Sex::Male, 40})));
-  // Open (issue 6): on gait2392 the hip bridge misses equilibrium by ~100 N (its pose leaves the
-  // mapped shoulder and foot sites poorly placed), so it is not compared yet.
-  for (const char* name : {"standing", "sitting_upright", "squat", "squat_lift"}) {
+  for (const char* name : {"standing", "sitting_upright", "squat", "squat_lift", "hip_bridge"}) {
     SCOPED_TRACE(name);
     const ActivityResult rg = run(g, name), rw = run(w, name);
     ASSERT_LE(max_residual_force(rg), 1.0);
@@ -223,9 +221,9 @@ TEST(Activities, GenericModelAndGait2392GiveLoadsOfTheSameOrder) {
     }
     EXPECT_GT(lg / lw, 1.0 / 3);
     EXPECT_LT(lg / lw, 3.0);
-    // Open (issue 6): in sitting gait2392's hip contact force is 5× the generic model's (592 vs
-    // 112 N); not yet explained, so sitting's hip is reported, not asserted.
-    if (std::string(name) != "sitting_upright") {
+    // Open: in sitting and in the hip bridge gait2392's hip contact force is 3.6–3.7× the generic
+    // model's (312 vs 87 N, 1102 vs 298 N); not yet explained, so their hip is reported, not asserted.
+    if (std::string(name) != "sitting_upright" && std::string(name) != "hip_bridge") {
       EXPECT_GT(hg / hw, 1.0 / 3);
       EXPECT_LT(hg / hw, 3.0);
     }
