@@ -118,7 +118,8 @@ struct ActivityPlan {
   std::vector<std::pair<std::string, double>> initial;
   // Walking: one periodic cycle. The pelvis moves forward at the speed that keeps the stance
   // foot still on average, and its height keeps the lowest of `support_sites` on the floor,
-  // smoothed by a truncated Fourier series (`harmonics` of the stride frequency).
+  // smoothed by a truncated Fourier series (`harmonics` of the stride frequency: with 8, the kinks
+  // where the lowest site changes feet left a ripple of ±0.5 body weights in the ground reaction).
   bool periodic = false;
   std::vector<std::string> support_sites;
   int harmonics = 4;

@@ -553,8 +553,8 @@ ActivityPlan standing_external_rotation(const ActivityParameters& a) {
 // authors not retrieved), scaled linearly with `height`; the step's top is placed under the lead
 // foot, so its height follows from those angles. The body is balanced quasi-statically over the
 // lead foot: forward by the stance hip (moving the pelvis over the foot), sideways by moving the
-// pelvis over it (the stance hip adducting as it must); the trunk leans 20° forward (chosen). The weight
-// transfer while both feet are down is not simulated.
+// pelvis over it (the stance hip adducting as it must); the trunk leans 20° forward (chosen).
+// The weight transfer while both feet are down is not simulated.
 ActivityPlan step_up(const ActivityParameters& a) {
   ActivityPlan p;
   p.duration = a["duration"];

@@ -90,7 +90,6 @@ class Builder {
       const int c = m_.find_coordinate(coordinate);
       if (c < 0) fail(name_, "the model has no coordinate '" + coordinate + "' that the activity drives");
       tracks_.push_back({c, anatomical_sign(m_, c), &track});
-      out_.tracked.push_back(c);
     }
   }
 
@@ -430,17 +429,16 @@ class Builder {
       for (const auto& [side, phase] : plan_.feet) {
         std::vector<SiteRef> sites;
         for (const char* name : {"heel_", "first_metatarsal_", "fifth_metatarsal_", "toe_"}) sites.push_back(site(name + side));
-        auto centroid_x = [&](int i) {
+        std::vector<double> centroid_x(static_cast<std::size_t>(n), 0.0);  // once per frame
+        for (int i = 0; i < n; ++i) {
           calc_forward_kinematics(m_, data_, out_.motion.q.row(i).transpose());
-          double x = 0;
-          for (const auto& sref : sites) x += site_position(sref).x() / static_cast<double>(sites.size());
-          return x;
-        };
+          for (const auto& sref : sites) centroid_x[static_cast<std::size_t>(i)] += site_position(sref).x() / static_cast<double>(sites.size());
+        }
         for (int i = 0; i < n; ++i) {
           double psi = time(i) / plan_.duration - phase;
           psi -= std::floor(psi);
           if (psi < 0.15 || psi > 0.45) continue;
-          dx += centroid_x(i) - centroid_x((i + 1) % n);
+          dx += centroid_x[static_cast<std::size_t>(i)] - centroid_x[static_cast<std::size_t>((i + 1) % n)];
           dt += plan_.duration / n;
         }
       }

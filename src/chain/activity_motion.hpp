@@ -29,7 +29,6 @@ struct ActivityMotion {
   std::vector<char> pair_attached;     // per pair: on an attached surface (always available)
   Eigen::MatrixXd surface_load;        // frames × surfaces: prescribed normal load (N), NaN: solved
   std::vector<KnownLoad> loads;
-  std::vector<int> tracked;            // coordinates the plan drives (indices into Model::coordinates)
   double max_anchor_error = 0;         // m: worst distance of an anchored site from its target
   double max_track_error = 0;          // rad or m: worst departure from an angle track (balance offsets included)
   double max_balance_error = 0;        // m: worst horizontal distance of the centre of mass from its support target
