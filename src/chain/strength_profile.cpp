@@ -26,6 +26,91 @@ double number_field(const json& e, const char* key, const std::string& where) {
 
 }  // namespace
 
+StrengthTest parse_strength_test(const nlohmann::json& e, const std::string& where) {
+  StrengthTest t;
+  t.where = where;
+  if (!e.is_object()) throw InputError(t.where + ": expected an object");
+  // Unknown fields are errors: a unit in a key's name that the reader does not know (torque_ftlb,
+  // force_kg) must not be silently ignored.
+  static const char* const kKnown[] = {"measure", "group", "side", "torque_Nm", "torque_Nm_per_kg", "force_N", "lever_arm_m",
+                                       "percent_of_norm", "percent_of_baseline", "mmt_grade", "posture", "note"};
+  for (auto it = e.begin(); it != e.end(); ++it) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) != std::end(kKnown)) continue;
+    throw InputError(fmt::format("{}: unknown field '{}' (expected measure, group, side, posture, note and one of torque_Nm, "
+                                 "torque_Nm_per_kg, force_N + lever_arm_m, percent_of_norm, mmt_grade, percent_of_baseline)",
+                                 t.where, it.key()));
+  }
+  auto str = [&](const char* key) -> std::string {
+    if (!e.contains(key)) return "";
+    if (!e[key].is_string()) throw InputError(fmt::format("{}: '{}': expected a string", t.where, key));
+    return e[key].get<std::string>();
+  };
+  t.measure = str("measure");
+  t.group = str("group");
+  if (!t.measure.empty()) {
+    try {
+      (void)strength_measure(t.measure);
+    } catch (const InputError& err) {
+      throw InputError(fmt::format("{}: {}", t.where, err.what()));
+    }
+  }
+  const std::string side = str("side");
+  if (side == "right" || side == "r") t.side = "r";
+  else if (side == "left" || side == "l") t.side = "l";
+  else if (side == "both" || side.empty()) t.side = "both";
+  else throw InputError(fmt::format("{}: 'side': expected right, left or both, found '{}'", t.where, side));
+
+  int kinds = 0;
+  if (e.contains("torque_Nm")) { t.kind = StrengthTest::Kind::Torque; t.value = number_field(e, "torque_Nm", t.where); ++kinds; }
+  if (e.contains("torque_Nm_per_kg")) { t.kind = StrengthTest::Kind::TorquePerKg; t.value = number_field(e, "torque_Nm_per_kg", t.where); ++kinds; }
+  if (e.contains("force_N")) {
+    t.kind = StrengthTest::Kind::Dynamometer;
+    t.value = number_field(e, "force_N", t.where);
+    if (!e.contains("lever_arm_m")) throw InputError(t.where + ": a dynamometer force needs 'lever_arm_m' (joint centre to pad, m)");
+    t.lever_arm = number_field(e, "lever_arm_m", t.where);
+    if (t.lever_arm <= 0 || t.lever_arm > 1.5) throw InputError(t.where + ": 'lever_arm_m': expected 0 to 1.5 m");
+    ++kinds;
+  }
+  if (e.contains("percent_of_norm")) { t.kind = StrengthTest::Kind::PercentOfNorm; t.value = number_field(e, "percent_of_norm", t.where); ++kinds; }
+  if (e.contains("percent_of_baseline")) { t.kind = StrengthTest::Kind::PercentOfBaseline; t.value = number_field(e, "percent_of_baseline", t.where); ++kinds; }
+  if (e.contains("mmt_grade")) {
+    t.kind = StrengthTest::Kind::MmtGrade;
+    const auto& g = e["mmt_grade"];
+    if (g.is_number()) t.grade = fmt::format("{}", g.get<double>());
+    else if (g.is_string()) t.grade = g.get<std::string>();
+    else throw InputError(t.where + ": 'mmt_grade': expected a grade 0-5 such as 4 or \"4-\"");
+    ++kinds;
+  }
+  if (kinds != 1)
+    throw InputError(t.where + ": expected exactly one of torque_Nm, torque_Nm_per_kg, force_N (+ lever_arm_m), "
+                               "percent_of_norm, mmt_grade, percent_of_baseline");
+  if (t.kind != StrengthTest::Kind::MmtGrade && (t.value < 0 || (t.kind == StrengthTest::Kind::Torque && t.value > 2000)))
+    throw InputError(t.where + ": expected a non-negative value in a human range");
+  if (t.kind == StrengthTest::Kind::PercentOfBaseline) {
+    if (t.group.empty() && t.measure.empty()) throw InputError(t.where + ": 'percent_of_baseline' needs a 'group' or a 'measure'");
+  } else if (t.measure.empty()) {
+    throw InputError(t.where + ": expected a 'measure' (e.g. hip_external_rotation) for a strength test");
+  }
+  if (e.contains("posture")) {
+    const auto& p = e["posture"];
+    if (!p.is_object()) throw InputError(t.where + ": 'posture': expected an object of coordinate: degrees");
+    std::map<std::string, double> m;
+    for (auto it = p.begin(); it != p.end(); ++it) {
+      if (!it.value().is_number()) throw InputError(fmt::format("{}: posture '{}': expected degrees", t.where, it.key()));
+      m[it.key()] = it.value().get<double>();
+    }
+    t.posture = m;
+  }
+  return t;
+}
+
+std::vector<StrengthTest> parse_strength_tests(const nlohmann::json& tests, const std::string& where) {
+  if (!tests.is_array()) throw InputError(where + ": expected an array of strength tests");
+  std::vector<StrengthTest> out;
+  for (std::size_t i = 0; i < tests.size(); ++i) out.push_back(parse_strength_test(tests[i], fmt::format("{}[{}]", where, i)));
+  return out;
+}
+
 StrengthProfile parse_strength_profile(const std::string& text, const std::string& name) {
   json doc;
   try {
@@ -38,75 +123,7 @@ StrengthProfile parse_strength_profile(const std::string& text, const std::strin
   if (!doc.is_object() || !doc.contains("tests") || !doc["tests"].is_array())
     throw InputError(fmt::format("{}: expected an object with a \"tests\" array", name));
   StrengthProfile profile;
-  const auto& tests = doc["tests"];
-  for (std::size_t i = 0; i < tests.size(); ++i) {
-    const json& e = tests[i];
-    StrengthTest t;
-    t.where = fmt::format("{}: tests[{}]", name, i);
-    if (!e.is_object()) throw InputError(t.where + ": expected an object");
-    auto str = [&](const char* key) -> std::string {
-      if (!e.contains(key)) return "";
-      if (!e[key].is_string()) throw InputError(fmt::format("{}: '{}': expected a string", t.where, key));
-      return e[key].get<std::string>();
-    };
-    t.measure = str("measure");
-    t.group = str("group");
-    if (!t.measure.empty()) {
-      try {
-        (void)strength_measure(t.measure);
-      } catch (const InputError& err) {
-        throw InputError(fmt::format("{}: {}", t.where, err.what()));
-      }
-    }
-    const std::string side = str("side");
-    if (side == "right" || side == "r") t.side = "r";
-    else if (side == "left" || side == "l") t.side = "l";
-    else if (side == "both" || side.empty()) t.side = "both";
-    else throw InputError(fmt::format("{}: 'side': expected right, left or both, found '{}'", t.where, side));
-
-    int kinds = 0;
-    if (e.contains("torque_Nm")) { t.kind = StrengthTest::Kind::Torque; t.value = number_field(e, "torque_Nm", t.where); ++kinds; }
-    if (e.contains("torque_Nm_per_kg")) { t.kind = StrengthTest::Kind::TorquePerKg; t.value = number_field(e, "torque_Nm_per_kg", t.where); ++kinds; }
-    if (e.contains("force_N")) {
-      t.kind = StrengthTest::Kind::Dynamometer;
-      t.value = number_field(e, "force_N", t.where);
-      if (!e.contains("lever_arm_m")) throw InputError(t.where + ": a dynamometer force needs 'lever_arm_m' (joint centre to pad, m)");
-      t.lever_arm = number_field(e, "lever_arm_m", t.where);
-      if (t.lever_arm <= 0 || t.lever_arm > 1.5) throw InputError(t.where + ": 'lever_arm_m': expected 0 to 1.5 m");
-      ++kinds;
-    }
-    if (e.contains("percent_of_norm")) { t.kind = StrengthTest::Kind::PercentOfNorm; t.value = number_field(e, "percent_of_norm", t.where); ++kinds; }
-    if (e.contains("percent_of_baseline")) { t.kind = StrengthTest::Kind::PercentOfBaseline; t.value = number_field(e, "percent_of_baseline", t.where); ++kinds; }
-    if (e.contains("mmt_grade")) {
-      t.kind = StrengthTest::Kind::MmtGrade;
-      const auto& g = e["mmt_grade"];
-      if (g.is_number()) t.grade = fmt::format("{}", g.get<double>());
-      else if (g.is_string()) t.grade = g.get<std::string>();
-      else throw InputError(t.where + ": 'mmt_grade': expected a grade 0-5 such as 4 or \"4-\"");
-      ++kinds;
-    }
-    if (kinds != 1)
-      throw InputError(t.where + ": expected exactly one of torque_Nm, torque_Nm_per_kg, force_N (+ lever_arm_m), "
-                                 "percent_of_norm, mmt_grade, percent_of_baseline");
-    if (t.kind != StrengthTest::Kind::MmtGrade && (t.value < 0 || (t.kind == StrengthTest::Kind::Torque && t.value > 2000)))
-      throw InputError(t.where + ": expected a non-negative value in a human range");
-    if (t.kind == StrengthTest::Kind::PercentOfBaseline) {
-      if (t.group.empty() && t.measure.empty()) throw InputError(t.where + ": 'percent_of_baseline' needs a 'group' or a 'measure'");
-    } else if (t.measure.empty()) {
-      throw InputError(t.where + ": expected a 'measure' (e.g. hip_external_rotation) for a strength test");
-    }
-    if (e.contains("posture")) {
-      const auto& p = e["posture"];
-      if (!p.is_object()) throw InputError(t.where + ": 'posture': expected an object of coordinate: degrees");
-      std::map<std::string, double> m;
-      for (auto it = p.begin(); it != p.end(); ++it) {
-        if (!it.value().is_number()) throw InputError(fmt::format("{}: posture '{}': expected degrees", t.where, it.key()));
-        m[it.key()] = it.value().get<double>();
-      }
-      t.posture = m;
-    }
-    profile.tests.push_back(std::move(t));
-  }
+  profile.tests = parse_strength_tests(doc["tests"], name + ": tests");
   return profile;
 }
 

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "model/generic/generic_tables.hpp"
 #include "model/generic/person.hpp"
 #include "model/model_spec.hpp"
@@ -40,6 +42,10 @@ struct StrengthProfile {
 
 StrengthProfile read_strength_profile(const std::filesystem::path& path);
 StrengthProfile parse_strength_profile(const std::string& json_text, const std::string& name);
+// One test object / an array of them (as in "tests"), messages prefixed with `where`
+// ("client.json: strength[2]"). Unknown fields are errors.
+StrengthTest parse_strength_test(const nlohmann::json& test, const std::string& where);
+std::vector<StrengthTest> parse_strength_tests(const nlohmann::json& tests, const std::string& where);
 
 // What one test did to the model.
 struct StrengthAdjustment {
