@@ -636,7 +636,7 @@ class Builder {
           calc_forward_kinematics(m_, data_, out_.motion.q.row(i).transpose());
           grip[static_cast<std::size_t>(i)] = 0.5 * (site_position(r) + site_position(l)) - arm * Vec3::UnitY();
         }
-        KnownLoad k{load.name, r.body, grip, std::vector<Vec3>(static_cast<std::size_t>(n), Vec3::Zero())};
+        KnownLoad k{load.name, r.body, grip, std::vector<Vec3>(static_cast<std::size_t>(n), Vec3::Zero()), {}};
         for (int axis = 0; axis < 3; ++axis) {
           std::vector<double> x(static_cast<std::size_t>(n)), y(x.size());
           for (int i = 0; i < n; ++i) {
@@ -654,8 +654,8 @@ class Builder {
       const SiteRef a = site(load.site);
       const bool two_sites = !load.site_b.empty();
       const SiteRef b = two_sites ? site(load.site_b) : SiteRef{};
-      KnownLoad on_a{load.name + (two_sites ? "_" + load.site : ""), a.body, {}, {}};
-      KnownLoad on_b{load.name + "_" + load.site_b, b.body, {}, {}};
+      KnownLoad on_a{load.name + (two_sites ? "_" + load.site : ""), a.body, {}, {}, {}};
+      KnownLoad on_b{load.name + "_" + load.site_b, b.body, {}, {}, {}};
       double rest = load.rest_length;
       Vec3 anchor = load.anchor;
       if (rest < 0) {

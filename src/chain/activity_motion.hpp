@@ -21,6 +21,7 @@ struct KnownLoad {
   std::string name;
   int body = 0;
   std::vector<Vec3> point, force;
+  std::vector<Vec3> moment;  // free couple per frame (Ground); empty: none (measured loads carry one)
 };
 
 struct ActivityMotion {

@@ -30,8 +30,10 @@ void reaction_on_child(const Model& model, const Data& data, int joint, Vec3& fo
 }
 
 void apply_known_loads(const ActivityMotion& m, Data& data, int i) {
-  for (const auto& load : m.loads)
+  for (const auto& load : m.loads) {
     apply_point_force(data, load.body, load.point[static_cast<std::size_t>(i)], load.force[static_cast<std::size_t>(i)]);
+    if (!load.moment.empty()) data.applied_moment[static_cast<std::size_t>(load.body)] += load.moment[static_cast<std::size_t>(i)];
+  }
 }
 
 }  // namespace
@@ -72,7 +74,16 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
   ForwardDynamics fd(model);
   Eigen::VectorXd q(model.nq()), u(model.nq()), qdd(model.nq()), tau(model.nq()), mobility(model.nq());
   Eigen::VectorXd controls(na), forces(na);
-  for (int i = 0; i < n; ++i) {
+  r.activations.setZero();
+  r.forces.setZero();
+  r.contact_forces.setZero();
+  r.contact_strength.setZero();
+  r.reserves.setZero();
+  r.equilibrium.setZero();
+  const int solved = options.frames.empty() ? n : static_cast<int>(options.frames.size());
+  for (int step = 0; step < solved; ++step) {
+    const int i = options.frames.empty() ? step : options.frames[static_cast<std::size_t>(step)];
+    if (i < 0 || i >= n) throw std::invalid_argument("simulate_activity: frame index out of range");
     q = motion.motion.q.row(i).transpose();
     u = motion.motion.u.row(i).transpose();
     qdd = motion.motion.qddot.row(i).transpose();
@@ -96,6 +107,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
     r.forces.row(i) = forces.transpose();
     for (int c = 0; c < np; ++c) r.contact_forces.block(i, 3 * c, 1, 3) = so.contact_forces()[static_cast<std::size_t>(c)].transpose();
     r.reserves.row(i) = so.reserve_forces().transpose();
+    if (!options.joint_loads) continue;
 
     // Whole-body equilibrium: with only the external loads applied, what the Ground–root joint
     // would still have to supply at the motion's accelerations.

@@ -25,6 +25,11 @@ struct SimulationOptions {
   // default of 200 N per node over 25 foot nodes (repository AnyBody/GRF-prediction; Skals et al.
   // 2017), i.e. 5000 N per foot, spread over the four sole sites the models carry.
   double contact_strength = 5000.0 / 4.0;
+  // Which frames to solve (indices into the motion); empty: all. Rows of frames not solved are
+  // left zero. Used by searches that need only an activity's hardest frames.
+  std::vector<int> frames;
+  // false: skip the equilibrium check and joint reactions (searches that read only reserves).
+  bool joint_loads = true;
 };
 
 // Joint loads per frame, the reaction each joint exerts on its distal body.

@@ -1,0 +1,215 @@
+#include "chain/trial_weakness.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "dynamics/external_forces.hpp"
+#include "dynamics/inverse_dynamics.hpp"
+#include "io/external_loads.hpp"
+#include "io/osim_reader.hpp"
+#include "io/storage.hpp"
+#include "io/xml_document.hpp"
+#include "kinematics/forward_kinematics.hpp"
+#include "model/generic/generic_model.hpp"
+#include "model/generic/generic_tables.hpp"
+#include "tools/analyze_dynamics.hpp"
+#include "tools/coordinate_filter.hpp"
+#include "tools/coordinate_states.hpp"
+#include "tools/setup_paths.hpp"
+
+namespace weaklink {
+
+namespace fs = std::filesystem;
+
+LoadedTrial load_trial(const TrialInputs& in) {
+  TrialInputs t = in;
+  LoadedTrial out;
+  bool replace_force_set = false;
+  if (!in.setup.empty()) {
+    io::XmlDocument doc(in.setup);
+    const auto tool = setup_tool_element(doc.doc(), "AnalyzeTool");
+    if (!tool) throw_input_error(in.setup.string(), "", "expected <OpenSimDocument><AnalyzeTool> (a static-optimization setup)");
+    const fs::path dir = in.setup.parent_path();
+    if (t.model.empty()) {
+      const std::string mf = doc.text(tool, "model_file");
+      if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
+      t.model = resolve_setup_path(dir, mf);
+      if (!fs::exists(t.model))
+        doc.fail(tool.child("model_file"), "model file '" + t.model.string() + "' does not exist (pass --model to use another file)");
+    }
+    if (t.coordinates.empty()) {
+      const std::string c = doc.text(tool, "coordinates_file");
+      if (c.empty()) doc.fail(tool, "expected <coordinates_file> (or pass --coordinates)");
+      t.coordinates = resolve_setup_path(dir, c);
+      if (!fs::exists(t.coordinates)) doc.fail(tool.child("coordinates_file"), "coordinates file '" + t.coordinates.string() + "' does not exist");
+    }
+    if (t.external_loads.empty()) {
+      const std::string e = doc.text(tool, "external_loads_file");
+      if (!e.empty()) t.external_loads = resolve_setup_path(dir, e);
+    }
+    if (in.force_sets.empty()) {
+      replace_force_set = doc.boolean(tool, "replace_force_set", false);
+      for (const auto& f : doc.words(tool, "force_set_files")) {
+        const fs::path p = resolve_setup_path(dir, f);
+        if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + p.string() + "' does not exist");
+        t.force_sets.push_back(p);
+      }
+    }
+    if (!std::isfinite(in.start)) t.start = doc.number(tool, "initial_time", -INFINITY);
+    if (!std::isfinite(in.end)) t.end = doc.number(tool, "final_time", INFINITY);
+    if (in.lowpass_hz < 0) t.lowpass_hz = doc.number(tool, "lowpass_cutoff_frequency_for_coordinates", -1.0);
+  }
+  if (t.model.empty()) throw InputError("weakness: expected --setup or --model");
+  if (t.coordinates.empty()) throw InputError("weakness: expected --setup or --coordinates");
+  if (t.step < 1) throw InputError("weakness: --step: expected a positive integer");
+
+  ModelSpec spec = io::read_osim(t.model);
+  if (replace_force_set) {
+    spec.muscles.clear();
+    spec.actuators.clear();
+    spec.force_order.clear();
+  }
+  for (const auto& f : t.force_sets) io::append_force_set_file(f, spec);
+  out.model = compile_model(spec);
+  out.model_name = t.model.filename().string();
+  out.name = t.coordinates.stem().string();
+  out.warnings = out.model.warnings;
+  const Model& model = out.model;
+
+  ExternalForces external;
+  if (!t.external_loads.empty()) external = ExternalForces(model, io::read_external_loads(t.external_loads), t.external_loads.string());
+  io::Table coords = io::read_storage(t.coordinates);
+  if (t.lowpass_hz >= 0) coords = lowpass_coordinates(coords, t.lowpass_hz, t.coordinates.string());
+  const StatesTable states = states_from_coordinates(model, coords, t.coordinates.string());
+  for (const auto& m : states.missing) out.warnings.push_back("coordinate '" + m + "' is not in " + t.coordinates.filename().string() + "; set to 0");
+  out.warnings.insert(out.warnings.end(), states.warnings.begin(), states.warnings.end());
+  std::vector<int> rows;
+  for (int i = 0; i < static_cast<int>(states.time.size()); ++i)
+    if (states.time[static_cast<std::size_t>(i)] >= t.start - 1e-9 && states.time[static_cast<std::size_t>(i)] <= t.end + 1e-9) rows.push_back(i);
+  if (rows.empty()) throw InputError(fmt::format("{}: no rows fall in the requested time range", t.coordinates.string()));
+  std::vector<int> picked;
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    if (k % static_cast<std::size_t>(t.step) == 0 || k + 1 == rows.size()) picked.push_back(rows[k]);
+  if (external.size() > 0)
+    if (const std::string w = external.coverage_warning(states.time[static_cast<std::size_t>(picked.front())],
+                                                         states.time[static_cast<std::size_t>(picked.back())]);
+        !w.empty())
+      out.warnings.push_back(w);
+
+  const Eigen::MatrixXd acc = spline_accelerations(states);
+  const Eigen::Index n = static_cast<Eigen::Index>(picked.size()), nq = model.nq();
+  MotionFrames& m = out.motion.motion;
+  m.q.resize(n, nq);
+  m.u.resize(n, nq);
+  m.qddot.resize(n, nq);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const int i = picked[static_cast<std::size_t>(k)];
+    m.time.push_back(states.time[static_cast<std::size_t>(i)]);
+    m.q.row(k) = states.q.row(i);
+    m.u.row(k) = states.qdot.row(i);
+    m.qddot.row(k) = acc.row(i);
+  }
+  out.motion.surface_load.resize(n, 0);
+  // The measured loads as known loads: per loaded body and frame, the total force (applied at
+  // Ground's origin) and moment about the origin, exactly as ExternalForces applies them.
+  if (external.size() > 0) {
+    Data data(model);
+    std::vector<KnownLoad> per_body(model.bodies.size());
+    std::vector<bool> loaded(model.bodies.size(), false);
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const Eigen::VectorXd q = m.q.row(k).transpose();
+      calc_forward_kinematics(model, data, q);
+      clear_applied_loads(data);
+      external.apply(model, data, m.time[static_cast<std::size_t>(k)]);
+      for (std::size_t b = 0; b < model.bodies.size(); ++b)
+        if (data.applied_force[b].squaredNorm() > 0 || data.applied_moment[b].squaredNorm() > 0) loaded[b] = true;
+    }
+    for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+      if (!loaded[b]) continue;
+      KnownLoad l;
+      l.name = "measured load on " + model.bodies[b].name;
+      l.body = static_cast<int>(b);
+      for (Eigen::Index k = 0; k < n; ++k) {
+        const Eigen::VectorXd q = m.q.row(k).transpose();
+        calc_forward_kinematics(model, data, q);
+        clear_applied_loads(data);
+        external.apply(model, data, m.time[static_cast<std::size_t>(k)]);
+        l.point.push_back(Vec3::Zero());
+        l.force.push_back(data.applied_force[b]);
+        l.moment.push_back(data.applied_moment[b]);
+      }
+      out.motion.loads.push_back(std::move(l));
+    }
+  }
+  return out;
+}
+
+std::vector<GroupWeakening> parse_weakenings(const std::string& text, const std::string& where) {
+  std::vector<GroupWeakening> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.find_first_not_of(' ') == std::string::npos) continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos)
+      throw InputError(fmt::format("{}: '{}': expected group=factor, e.g. \"hip external rotators=0.5\"", where, item));
+    GroupWeakening w;
+    w.group = item.substr(0, eq);
+    w.group.erase(0, w.group.find_first_not_of(' '));
+    w.group.erase(w.group.find_last_not_of(' ') + 1);
+    const std::string v = item.substr(eq + 1);
+    try {
+      std::size_t used = 0;
+      w.factor = std::stod(v, &used);
+      if (v.find_first_not_of(' ', used) != std::string::npos) throw std::invalid_argument(v);
+    } catch (const std::exception&) {
+      throw InputError(fmt::format("{}: '{}': expected a factor between 0 and 1 after '='", where, item));
+    }
+    if (!(w.factor >= kMinStrengthFactor && w.factor <= 1))
+      throw InputError(fmt::format("{}: '{}': the factor must be from {} to 1 (a fraction of the model's strength)", where, item,
+                                   kMinStrengthFactor));
+    out.push_back(w);
+  }
+  if (out.empty()) throw InputError(where + ": expected at least one group=factor");
+  return out;
+}
+
+Eigen::VectorXd weakened_strength(const Model& model, const std::vector<GroupWeakening>& weakenings) {
+  Eigen::VectorXd s = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(model.muscles.size()));
+  const auto groups = assessed_groups(model);
+  for (const auto& w : weakenings) {
+    const AssessedGroup* g = nullptr;
+    for (const auto& x : groups)
+      if (x.name == w.group) g = &x;
+    if (!g) {
+      std::string known;
+      for (const auto& x : groups) known += (known.empty() ? "" : ", ") + x.name;
+      throw InputError(fmt::format("--weaken: no group '{}' with muscles in this model (groups it has: {})", w.group, known));
+    }
+    for (const auto* list : {&g->muscles_r, &g->muscles_l})
+      for (int m : *list) s[m] *= w.factor;
+  }
+  return s;
+}
+
+Assessment assess_weakness(const LoadedTrial& trial, const std::vector<GroupWeakening>& weakenings, const AssessmentOptions& options) {
+  const Eigen::VectorXd s = weakened_strength(trial.model, weakenings);
+  Assessment a = compare_strength(trial.model, {trial.name}, {trial.motion}, s, assessed_groups(trial.model), options);
+  a.model_name = trial.model_name;
+  for (const auto& w : weakenings) {
+    StrengthAdjustment adj;
+    adj.group = w.group;
+    adj.side = "both";
+    adj.factor = w.factor;
+    adj.test = w.group;
+    adj.basis = fmt::format("what-if: {} at {:.0f}% of the model's strength", w.group, 100 * w.factor);
+    a.adjustments.push_back(adj);
+  }
+  a.warnings.insert(a.warnings.begin(), trial.warnings.begin(), trial.warnings.end());
+  return a;
+}
+
+}  // namespace weaklink
