@@ -1,5 +1,5 @@
-// libFuzzer target: the readers of client-side text files that are not OpenSim formats: strength
-// profiles (JSON, chain/strength_profile) and CSV tables (io/csv_table, the format of the
+// libFuzzer target: the readers of client-side text files that are not OpenSim formats: client
+// files (JSON, chain/client) and strength profiles (JSON, chain/strength_profile), CSV tables (io/csv_table, the format of the
 // project's data tables and of wearable exports). Inputs starting with '{' or '[' go to the JSON
 // reader, the rest to the CSV reader (then every field is read as a number, as the builder does).
 //
@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "chain/client.hpp"
 #include "chain/strength_profile.hpp"
 #include "core/error.hpp"
 #include "fuzz_support.hpp"
@@ -17,6 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   weaklink::fuzz::run_expecting_input_errors([&] {
     if (!text.empty() && (text[0] == '{' || text[0] == '[')) {
+      try {
+        const auto client = weaklink::parse_client(text, "fuzz.json");
+        if (client.activities.empty()) weaklink::fuzz::finding("client without activities", "");
+        if (!(client.person.mass_kg >= 30 && client.person.mass_kg <= 250)) weaklink::fuzz::finding("mass not validated", "");
+      } catch (const weaklink::InputError&) {
+      }
       const auto profile = weaklink::parse_strength_profile(text, "fuzz.json");
       for (const auto& t : profile.tests)
         if (t.side != "r" && t.side != "l" && t.side != "both") weaklink::fuzz::finding("side not normalised", t.side);

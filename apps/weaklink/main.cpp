@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   weaklink::cli::register_data_commands(app);
   weaklink::cli::register_ik_command(app);
   weaklink::cli::register_simulate_commands(app);
+  weaklink::cli::register_assess_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
