@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libpugixml-dev libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev libcsv-dev
           libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev)
+# Node.js and npm build the HTML report's template (web/); the machine's own are used when present.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,6 +20,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The HTML report template: Vega-Lite and the report's script from npm, inlined into one file
+# that the build compiles in (web/README.md). npm ci runs only when the lock file changed.
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd web && node build.mjs)
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build
