@@ -149,12 +149,14 @@ std::string assessment_html(const json& report) {
   if (tpl.empty() || at == std::string_view::npos)
     throw std::runtime_error("this weaklink was built without the HTML report template: run 'bash scripts/setup.sh' (it builds web/ "
                              "with npm) and rebuild; report.json and the CSV tables were written");
-  std::string data = report.dump();
+  // Every '<' becomes the JSON escape \u003c (the same value once parsed), so that no text in the
+  // data can close the script element ("</script") or open a comment that hides its end ("<!--").
+  const std::string data = report.dump();
   std::string escaped;
   escaped.reserve(data.size() + 64);
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    if (data[i] == '<' && i + 1 < data.size() && data[i + 1] == '/') escaped += "<\\";
-    else escaped += data[i];
+  for (char c : data) {
+    if (c == '<') escaped += "\\u003c";
+    else escaped += c;
   }
   std::string html;
   html.reserve(tpl.size() + escaped.size());

@@ -28,8 +28,8 @@ nlohmann::json assessment_json(const Assessment& a, const ReportContext& context
 
 // The template compiled in by cmake/embed_report_template.cmake (empty when web/ was not built).
 std::string_view report_template_html();
-// The HTML report: the template with the JSON inlined ("</" escaped so that no text in the data
-// can close the script element). Throws std::runtime_error when the template was not built.
+// The HTML report: the template with the JSON inlined (every '<' written as \u003c, so that no
+// text in the data can end or hide the script element that holds it). Throws std::runtime_error when the template was not built.
 std::string assessment_html(const nlohmann::json& report);
 
 // Writes report.json, report.html and the CSV tables into `dir` (created); returns the paths.

@@ -238,7 +238,7 @@ TEST(AssessmentReport, JsonFollowsItsSchemaAndHtmlEmbedsIt) {
   Assessment a = compare_strength(f.model, f.names, f.motions, scaled(f.model, {{"vastus medialis", 0.6}}), f.groups, o);
   a.model_name = "weaklink generic";
   ReportContext ctx;
-  ctx.client_name = "test </script><b>client";
+  ctx.client_name = "test </script><!--<script>client";
   ctx.person = Person{1.68, 68, Sex::Female, 42};
   ctx.sitting = SittingHabits{8, 120.0, "sitting_slumped"};
   const json report = assessment_json(a, ctx);
@@ -260,7 +260,8 @@ TEST(AssessmentReport, JsonFollowsItsSchemaAndHtmlEmbedsIt) {
   const std::string html = assessment_html(report);
   EXPECT_EQ(html.find("@@WEAKLINK_REPORT_JSON@@"), std::string::npos);
   EXPECT_EQ(html.find("test </script>"), std::string::npos) << "the client's name closed the data's script element";
-  EXPECT_NE(html.find("test <\\/script><b>client"), std::string::npos);
+  EXPECT_EQ(html.find("<!--<script>client"), std::string::npos);
+  EXPECT_NE(html.find("test \\u003c/script>\\u003c!--\\u003cscript>client"), std::string::npos);
 }
 
 TEST(Weakness, ParsesGroupsAndRejectsBadEntries) {
