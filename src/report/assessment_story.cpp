@@ -74,6 +74,19 @@ std::string group_finding(const Assessment& a, const std::string& group) {
   return s;
 }
 
+// "hip_adduction_r" → "right hip adduction".
+std::string coordinate_label(const std::string& name) {
+  std::string base = name, side;
+  if (name.size() > 2 && (name.compare(name.size() - 2, 2, "_r") == 0 || name.compare(name.size() - 2, 2, "_l") == 0)) {
+    side = name.back() == 'r' ? "right " : "left ";
+    base = name.substr(0, name.size() - 2);
+  }
+  if (base == "knee_angle") base = "knee";
+  if (base == "ankle_angle") base = "ankle";
+  std::replace(base.begin(), base.end(), '_', ' ');
+  return side + base;
+}
+
 }  // namespace
 
 std::string activity_label(const std::string& name) {
@@ -188,11 +201,11 @@ std::vector<std::string> summary_sentences(const Assessment& a, const std::strin
   for (const auto& act : a.activities) {
     if (act.feasible) continue;
     std::vector<std::string> coords;
-    for (const auto& sf : act.shortfalls) coords.push_back(sf.coordinate);
+    for (const auto& sf : act.shortfalls) coords.push_back(coordinate_label(sf.coordinate));
     std::string list;
     for (std::size_t i = 0; i < coords.size() && i < 4; ++i) list += (i ? ", " : "") + coords[i];
     if (coords.size() > 4) list += fmt::format(" and {} more", coords.size() - 4);
-    s.push_back(fmt::format("In {} the client's muscles fall short of the movement at {} (the model needs help it calls reserves).",
+    s.push_back(fmt::format("In {} the client's muscles cannot produce the movement at: {} (the model needs its reserves there).",
                             activity_label(act.name), list));
   }
   // Compensation, by hip and knee contact.
