@@ -192,12 +192,11 @@ ActivityGeometry activity_geometry(const Model& model, const ActivityMotion& mot
 // and reserves produce (the task's demand as `r` performs it), over what the group's muscles
 // could produce at full activation with `muscle_strength` (the person's capacity): the
 // "percent capable" of ergonomics tools, for one muscle group.
-Eigen::MatrixXd utilisation(const Model& model, const ActivityResult& r, const ActivityGeometry& geo, const std::vector<Slot>& slots,
+Eigen::MatrixXd utilisation(const ActivityResult& r, const ActivityGeometry& geo, const std::vector<Slot>& slots,
                             const std::vector<AssessedGroup>& groups, const std::vector<int>& actuator_muscle,
                             const Eigen::VectorXd& muscle_strength) {
   const int n = static_cast<int>(r.motion.motion.time.size());
   Eigen::MatrixXd u = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(slots.size()));
-  (void)model;
   for (int i = 0; i < n; ++i) {
     const Eigen::MatrixXd& arms = geo.arms[static_cast<std::size_t>(i)];
     for (std::size_t s = 0; s < slots.size(); ++s) {
@@ -320,8 +319,7 @@ Assessment compare_strength(const Model& model, const std::vector<std::string>& 
   };
   const Eigen::VectorXd norm = Eigen::VectorXd::Ones(nm);
 
-  // Jobs run on a small pool; each writes only its own slot. Progress is reported from the
-  // calling thread's share of the work (the first worker), so callbacks never race.
+  // Jobs run on a small pool; each writes only its own slot. Progress callbacks are serialised.
   ThreadOptions threads;
   threads.threads = options.threads;
   threads.chunk_frames = 1;
@@ -374,12 +372,12 @@ Assessment compare_strength(const Model& model, const std::vector<std::string>& 
   });
   std::vector<Eigen::MatrixXd> util_base(static_cast<std::size_t>(na)), util_client(static_cast<std::size_t>(na));
   for (int a = 0; a < na; ++a) {
-    util_base[static_cast<std::size_t>(a)] = utilisation(model, base[static_cast<std::size_t>(a)], geo[static_cast<std::size_t>(a)], slots,
+    util_base[static_cast<std::size_t>(a)] = utilisation(base[static_cast<std::size_t>(a)], geo[static_cast<std::size_t>(a)], slots,
                                                          groups, actuator_muscle, norm);
     // The demand is the task as a person of norm strength performs it, so that utilisation
     // compares capacities on the same task: the client's own solution may move load elsewhere
     // (another foot's centre of pressure, a synergist), which the compensations report instead.
-    util_client[static_cast<std::size_t>(a)] = utilisation(model, base[static_cast<std::size_t>(a)], geo[static_cast<std::size_t>(a)],
+    util_client[static_cast<std::size_t>(a)] = utilisation(base[static_cast<std::size_t>(a)], geo[static_cast<std::size_t>(a)],
                                                            slots, groups, actuator_muscle, client_strength);
     report("utilisation " + names[static_cast<std::size_t>(a)]);
   }

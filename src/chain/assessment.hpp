@@ -93,7 +93,8 @@ struct AssessmentOptions {
   // group's utilisation is highest.
   int search_frames = 8;
   int threads = 0;  // 0: hardware concurrency
-  // Called with the fraction done and what is running (from the calling thread only).
+  // Called with the fraction done and what just finished; calls may come from worker threads but
+  // never overlap (a mutex serialises them).
   std::function<void(double, const std::string&)> progress;
 };
 

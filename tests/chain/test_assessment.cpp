@@ -184,7 +184,7 @@ TEST(Assessment, WeakAbductorsFallShortInWalking) {
 }
 
 // A compact JSON Schema check (type, const, enum, required, properties, additionalProperties,
-// items, $ref, minimum) for the keywords docs/assessment.schema.json uses; the full validator
+// items, $ref, minimum, maximum) for the keywords docs/assessment.schema.json uses; the full validator
 // (ajv) runs in web/test/report_test.mjs.
 void validate(const json& v, const json& schema, const json& root, const std::string& path, std::vector<std::string>& errors) {
   if (schema.contains("$ref")) {
@@ -212,6 +212,7 @@ void validate(const json& v, const json& schema, const json& root, const std::st
     }
   }
   if (schema.contains("minimum") && v.is_number() && v.get<double>() < schema["minimum"].get<double>()) errors.push_back(path + ": below minimum");
+  if (schema.contains("maximum") && v.is_number() && v.get<double>() > schema["maximum"].get<double>()) errors.push_back(path + ": above maximum");
   if (v.is_object()) {
     if (schema.contains("required"))
       for (const auto& r : schema["required"])
@@ -262,6 +263,22 @@ TEST(AssessmentReport, JsonFollowsItsSchemaAndHtmlEmbedsIt) {
   EXPECT_EQ(html.find("test </script>"), std::string::npos) << "the client's name closed the data's script element";
   EXPECT_EQ(html.find("<!--<script>client"), std::string::npos);
   EXPECT_NE(html.find("test \\u003c/script>\\u003c!--\\u003cscript>client"), std::string::npos);
+}
+
+TEST(ClientFile, DemoFollowsTheDocumentedSchema) {
+  std::ifstream in(test::source_dir() / "docs/client.schema.json");
+  ASSERT_TRUE(in) << "docs/client.schema.json";
+  const json schema = json::parse(in);
+  std::vector<std::string> errors;
+  validate(json::parse(demo_client_json()), schema, schema, "", errors);
+  for (const auto& e : errors) ADD_FAILURE() << e;
+  // The schema rejects what the reader rejects, for the fields it can see.
+  json bad = json::parse(demo_client_json());
+  bad.erase("mass_kg");
+  bad["height_cm"] = 168;
+  errors.clear();
+  validate(bad, schema, schema, "", errors);
+  EXPECT_EQ(errors.size(), 2u);
 }
 
 TEST(Weakness, ParsesGroupsAndRejectsBadEntries) {
