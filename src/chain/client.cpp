@@ -4,12 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "chain/activity.hpp"
 #include "core/embedded_data.hpp"
 #include "core/error.hpp"
+#include "io/storage.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/generic/generic_tables.hpp"
 
@@ -150,13 +149,7 @@ Client parse_client(const std::string& text, const std::string& name) {
   return c;
 }
 
-Client read_client(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the client file", path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_client(ss.str(), path.string());
-}
+Client read_client(const std::filesystem::path& path) { return parse_client(io::read_text_file(path), path.string()); }
 
 const std::string& demo_client_json() {
   static const std::string text(data::embedded_file("clients/demo_client.json"));

@@ -117,30 +117,29 @@ LoadedTrial load_trial(const TrialInputs& in) {
   // Ground's origin) and moment about the origin, exactly as ExternalForces applies them.
   if (external.size() > 0) {
     Data data(model);
-    std::vector<KnownLoad> per_body(model.bodies.size());
-    std::vector<bool> loaded(model.bodies.size(), false);
+    const std::size_t nb = model.bodies.size();
+    std::vector<std::vector<Vec3>> force(nb), moment(nb);
     for (Eigen::Index k = 0; k < n; ++k) {
       const Eigen::VectorXd q = m.q.row(k).transpose();
       calc_forward_kinematics(model, data, q);
       clear_applied_loads(data);
       external.apply(model, data, m.time[static_cast<std::size_t>(k)]);
-      for (std::size_t b = 0; b < model.bodies.size(); ++b)
-        if (data.applied_force[b].squaredNorm() > 0 || data.applied_moment[b].squaredNorm() > 0) loaded[b] = true;
+      for (std::size_t b = 0; b < nb; ++b) {
+        force[b].push_back(data.applied_force[b]);
+        moment[b].push_back(data.applied_moment[b]);
+      }
     }
-    for (std::size_t b = 0; b < model.bodies.size(); ++b) {
-      if (!loaded[b]) continue;
+    for (std::size_t b = 0; b < nb; ++b) {
+      bool loaded = false;
+      for (Eigen::Index k = 0; k < n; ++k)
+        loaded = loaded || force[b][static_cast<std::size_t>(k)].squaredNorm() > 0 || moment[b][static_cast<std::size_t>(k)].squaredNorm() > 0;
+      if (!loaded) continue;
       KnownLoad l;
       l.name = "measured load on " + model.bodies[b].name;
       l.body = static_cast<int>(b);
-      for (Eigen::Index k = 0; k < n; ++k) {
-        const Eigen::VectorXd q = m.q.row(k).transpose();
-        calc_forward_kinematics(model, data, q);
-        clear_applied_loads(data);
-        external.apply(model, data, m.time[static_cast<std::size_t>(k)]);
-        l.point.push_back(Vec3::Zero());
-        l.force.push_back(data.applied_force[b]);
-        l.moment.push_back(data.applied_moment[b]);
-      }
+      l.point.assign(static_cast<std::size_t>(n), Vec3::Zero());
+      l.force = std::move(force[b]);
+      l.moment = std::move(moment[b]);
       out.motion.loads.push_back(std::move(l));
     }
   }

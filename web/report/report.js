@@ -217,19 +217,24 @@
         },
       },
     ];
-    if (showLimit) {
-      layers.push({ data: ONE_ROW, mark: { type: 'rule', color: COLORS.limit, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { datum: limit } } });
-      layers.push({
-        data: ONE_ROW,
-        mark: { type: 'text', text: 'NIOSH action limit', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: COLORS.limit, fontSize: 11 },
-        encoding: { x: { value: 'width' }, y: { datum: limit } },
-      });
-    }
+    if (showLimit) layers.push.apply(layers, limitLayers(limit));
     embed(parts.chart, {
       width: 'container', height: 220, autosize: { type: 'fit', contains: 'padding' },
       data: { values: rows }, layer: layers,
     }, name);
     return parts.card;
+  }
+
+  // The NIOSH action limit as a dashed rule with its label, layered over a chart.
+  function limitLayers(limit) {
+    return [
+      { data: ONE_ROW, mark: { type: 'rule', color: COLORS.limit, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { datum: limit } } },
+      {
+        data: ONE_ROW,
+        mark: { type: 'text', text: 'NIOSH action limit', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: COLORS.limit, fontSize: 11 },
+        encoding: { x: { value: 'width' }, y: { datum: limit } },
+      },
+    ];
   }
 
   function peakChart(activities, limits, bodyWeight) {
@@ -275,14 +280,7 @@
         ],
       },
     }];
-    if (showLimit) {
-      layers.push({ data: ONE_ROW, mark: { type: 'rule', color: COLORS.limit, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { datum: limit } } });
-      layers.push({
-        data: ONE_ROW,
-        mark: { type: 'text', text: 'NIOSH action limit', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: COLORS.limit, fontSize: 11 },
-        encoding: { x: { value: 'width' }, y: { datum: limit } },
-      });
-    }
+    if (showLimit) layers.push.apply(layers, limitLayers(limit));
     embed(parts.chart, {
       width: 'container', height: 260, autosize: { type: 'fit', contains: 'padding' },
       data: { values: rows }, layer: layers,
