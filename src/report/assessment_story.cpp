@@ -188,6 +188,17 @@ std::vector<std::string> summary_sentences(const Assessment& a, const std::strin
                               -w.restore_change));
     else
       s.push_back("No single weak group, restored to norm, lowers the lower-back load by more than 1% of body weight.");
+    // The popular story's two culprits, said plainly whatever their rank.
+    for (const char* g : {"hip external rotators", "vastus medialis"}) {
+      const WeakLink* x = find_link(a, g);
+      if (!x || x->client_factor >= 0.999) continue;
+      const double per_activity = x->restore_change / static_cast<double>(std::max<std::size_t>(1, a.activities.size()));
+      s.push_back(fmt::format("Restoring the {} to norm changes the peak lower-back load by {:+.0f} N per activity on average ({:+.1f}% of "
+                              "body weight): {}.",
+                              g, per_activity, 100 * per_activity / bw,
+                              std::abs(per_activity) < 0.01 * bw ? "in this model it barely matters to the spine"
+                                                                 : "a measurable effect on the spine"));
+    }
     const WeakLink* sens = &a.weak_links.front();
     for (const auto& x : a.weak_links)
       if (x.sensitivity_per_10pct > sens->sensitivity_per_10pct) sens = &x;
@@ -205,8 +216,18 @@ std::vector<std::string> summary_sentences(const Assessment& a, const std::strin
     std::string list;
     for (std::size_t i = 0; i < coords.size() && i < 4; ++i) list += (i ? ", " : "") + coords[i];
     if (coords.size() > 4) list += fmt::format(" and {} more", coords.size() - 4);
-    s.push_back(fmt::format("In {} the client's muscles cannot produce the movement at: {} (the model needs its reserves there).",
-                            activity_label(act.name), list));
+    // Which weak groups are below what this activity needs on their own (others at norm).
+    std::string culprits;
+    for (const auto& w : a.weak_links) {
+      const auto it = w.infeasible_below.find(act.name);
+      if (it == w.infeasible_below.end() || !it->second || w.client_factor >= *it->second) continue;
+      culprits += fmt::format("{}the {} ({:.0f}% of norm, needs {:.0f}%)", culprits.empty() ? "" : ", ", w.group, 100 * w.client_factor,
+                              100 * *it->second);
+    }
+    s.push_back(fmt::format("In {} the client's muscles cannot produce the movement at: {} (the model needs its reserves there){}.",
+                            activity_label(act.name), list,
+                            culprits.empty() ? "; no single group is below what the activity needs on its own: the weaknesses add up"
+                                             : "; below what the activity needs on their own: " + culprits));
   }
   // Compensation, by hip and knee contact.
   for (const auto& act : a.activities) {
