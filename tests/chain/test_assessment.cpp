@@ -144,7 +144,16 @@ TEST(Assessment, RestoringTheWeakGroupGivesTheBaselinePeakAndWeakeningNeverLower
     for (const auto& w : a.weak_links)
       if (w.group == group) link = &w;
     ASSERT_NE(link, nullptr) << group;
-    EXPECT_EQ(a.weak_links.front().group, group) << "the only weak group ranks first";
+    // Groups overlap (a gluteal line can be an abductor and an external rotator), so weakening one
+    // group leaves others partly weak; all of them rank ahead of the groups at norm, and the
+    // weakened group is the weakest of them.
+    bool at_norm_seen = false;
+    for (const auto& w : a.weak_links) {
+      const bool weak = w.client_factor < 0.999;
+      EXPECT_FALSE(weak && at_norm_seen) << w.group << " (factor " << w.client_factor << ") ranks after a group at norm";
+      at_norm_seen = at_norm_seen || !weak;
+      EXPECT_GE(w.client_factor, link->client_factor) << w.group << " is weaker than the weakened " << group;
+    }
     EXPECT_NEAR(link->client_factor, 0.5, 1e-12);
     int increased = 0;
     for (const auto& x : a.activities) {

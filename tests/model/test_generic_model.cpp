@@ -329,10 +329,7 @@ TEST(GenericModelStrength, MaximalIsometricTorquesFallWithinPublishedNorms) {
     const Person p = person(c.sex, c.h, c.m, c.age);
     const Model m = compile_model(build_generic_model(p));
     Data d(m);
-    // Hip flexion is left out: the model's hip flexors are 2.2-2.8 SD weaker than Anderson's
-    // norm (elderly cadavers' iliopsoas PCSA, Ward 2009); docs/generic-model.md reports it and
-    // issue 5 stays open on it.
-    for (const char* measure : {"hip_extension", "knee_extension", "knee_flexion"}) {
+    for (const char* measure : {"hip_extension", "hip_flexion", "knee_extension", "knee_flexion"}) {
       const StrengthNormRow* norm = find_strength_norm(t, measure, c.sex, c.age);
       ASSERT_NE(norm, nullptr) << measure;
       ASSERT_EQ(norm->unit, "BW*H") << measure << ": the Anderson 2007 row";
@@ -346,7 +343,7 @@ TEST(GenericModelStrength, MaximalIsometricTorquesFallWithinPublishedNorms) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 12);
+  EXPECT_EQ(checked, 16);
 }
 
 

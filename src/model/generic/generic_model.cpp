@@ -585,6 +585,27 @@ struct GenericBuilder {
       p.tendon_slack_length = lts;
       finalize_muscle_params(p);
     }
+    calibrate_iliopsoas_optimum(model, data, q);
+  }
+
+  void calibrate_iliopsoas_optimum(const Model& model, Data& data, Eigen::VectorXd q) {
+    // The mid-range rule contradicts dynamometry for the iliopsoas: people produce their peak
+    // hip-flexion torque with the hip slightly extended (Anderson et al. 2007, Table 3), so the
+    // iliopsoas works on its ascending limb around standing. Garner & Pandy (2003) calibrate a
+    // muscle's operating range to the measured torque-angle curve; here only its peak angle is
+    // used: iliacus and psoas fibres are at optimal length at that hip angle, lumbar neutral. The
+    // strength test then checks the magnitude, which this calibration does not touch.
+    const double angle = t.constant("hip_flexion_peak_torque_angle_deg") * kDeg;
+    for (const char* side : {"r", "l"}) q[model.find_coordinate(std::string("hip_flexion_") + side)] = angle;
+    calc_forward_kinematics(model, data, q);
+    calc_path_geometry(model, data, q);
+    for (auto& mu : spec.muscles) {
+      const std::string base = mu.name.substr(0, mu.name.size() - 2);
+      if (base != "iliacus" && base != "psoas") continue;
+      auto& p = mu.params;
+      p.tendon_slack_length = data.muscle_length[model.find_muscle(mu.name)] - p.optimal_fiber_length * std::cos(p.pennation_angle_at_optimal);
+      finalize_muscle_params(p);
+    }
   }
 };
 
