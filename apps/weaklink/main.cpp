@@ -1,12 +1,32 @@
-// weaklink command-line interface. Exit codes: 0 success, 1 bad input (file, value), 2 usage.
+// weaklink command-line interface. Exit codes: 0 success, 1 bad input (file, value), 2 usage,
+// 3 internal error, 4 a result that breaks physics (written with valid: false and the reason).
 #include <cstdio>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
+
+namespace {
+
+// Messages quote input files; whatever a reader let through, no control character (an escape
+// sequence could rewrite the terminal) reaches the screen. Line breaks stay: messages use them.
+std::string terminal_safe(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (const char ch : message) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += ch;
+  }
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"weaklink: how weak links in the hip and knee chain load the lower back.\n"
@@ -31,10 +51,13 @@ int main(int argc, char** argv) {
   try {
     weaklink::cli::run_selected(app);
   } catch (const weaklink::InputError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << terminal_safe(e.what()) << "\n";
     return 1;
+  } catch (const weaklink::InvalidResultError& e) {
+    std::cerr << "invalid result: " << terminal_safe(e.what()) << "\n";
+    return 4;
   } catch (const std::exception& e) {
-    std::cerr << "internal error: " << e.what() << "\n";
+    std::cerr << "internal error: " << terminal_safe(e.what()) << "\n";
     return 3;
   }
   return 0;
