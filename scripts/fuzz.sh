@@ -24,8 +24,10 @@ SEPARATOR=$'\n@@weaklink-fuzz-datafile@@\n'  # see fuzz/fuzz_external_loads.cpp
 REGRESSIONS=tests/data/fuzz_regressions  # <target>_<name>.<ext>: inputs that once failed
 
 echo "== configure and build $BUILD (clang, libFuzzer + ASan + UBSan)"
+export CCACHE_BASEDIR="$PWD"
+launcher=(); command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DWEAKLINK_FUZZ=ON -DWEAKLINK_BUILD_TESTS=OFF \
-  -DWEAKLINK_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  "${launcher[@]}" -DWEAKLINK_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" --target "${TARGETS[@]}"
 
 # ---- seed corpora --------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages weaklink needs (apt-get; sudo when not root) and builds it in
-# ./build (Release). Safe to run again: installs only what is missing, rebuilds incrementally.
+# Installs the Debian packages weaklink needs (apt-get; sudo when not root) and builds the weaklink
+# program in ./build (Release); tests and benchmarks are configured but built by scripts/test.sh.
+# Safe to run again: installs only what is missing, rebuilds incrementally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libpugixml-dev libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev libcsv-dev
-          libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev)
+          libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev ccache)
 # Node.js and npm build the HTML report's template (web/); the machine's own are used when present.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 missing=()
@@ -28,5 +29,8 @@ if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt w
 fi
 (cd web && node build.mjs)
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build
+# ccache keeps compiled objects between builds of this machine (CI's clean clones included);
+# it changes nothing in what is built. Paths under the source folder are hashed relative to it.
+export CCACHE_BASEDIR="$PWD"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+cmake --build build --target weaklink

@@ -15,13 +15,17 @@ if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok ins
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 fi
 
+echo "== build tests and benchmarks (Release)"
+export CCACHE_BASEDIR="$PWD"
+cmake --build build
+
 echo "== unit and parity tests (Release)"
 ctest --test-dir build --output-on-failure -j2
 
 echo "== the same tests under ASan + UBSan"
 # -O1 -g1: line tables suffice for sanitizer stack traces and keep the build inside CI's budget.
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-  -DWEAKLINK_SANITIZE=ON -DWEAKLINK_BUILD_BENCH=OFF >/dev/null
+  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DWEAKLINK_SANITIZE=ON -DWEAKLINK_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2
