@@ -234,7 +234,7 @@ void check_replaceable(const fs::path& folder, const std::string& option, const 
     bool ours = temporary_owner(n) >= 0;
     if (e.is_regular_file(ec) && !e.is_symlink(ec))
       for (const auto& s : earlier_suffixes)
-        ours = ours || (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0);
+        ours = ours || (n.size() >= s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0);
     if (!ours)
       throw InputError(fmt::format("{} '{}': the folder holds '{}', which weaklink did not write; weaklink replaces its output "
                                    "folder as a whole, so choose a new or empty folder (or one weaklink wrote before)",
