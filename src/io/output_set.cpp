@@ -262,7 +262,7 @@ std::string output_file_name(std::string_view name, const std::string& file, con
 }
 
 OutputSet::OutputSet(fs::path folder, OutputMode mode, std::string option, std::vector<std::string> earlier_suffixes)
-    : mode_(mode), option_(std::move(option)) {
+    : given_(folder), mode_(mode), option_(std::move(option)) {
   folder_ = usable_folder(folder, option_, folder_existed_);
   if (mode_ == OutputMode::WholeFolder) {
     std::error_code ec;
@@ -290,7 +290,7 @@ OutputSet::~OutputSet() {
 }
 
 fs::path OutputSet::write(const std::string& name, std::string_view content) {
-  const fs::path final = final_path(name);
+  const fs::path final = final_path(name);  // for messages
   if (name.empty() || name == kMarker || starts_with(name, kSharedStaging) || starts_with(name, kSharedCommit))
     throw InputError(fmt::format("{}: '{}' cannot be an output file name", option_, quote_input(name)));
   output_file_name(name, final.string(), "output file name");

@@ -58,15 +58,15 @@ class OutputSet {
   // Puts the set in place; returns the final paths in the order written.
   std::vector<std::filesystem::path> commit();
 
-  // The folder the set lands in (a symbolic link to a folder resolved).
-  const std::filesystem::path& folder() const { return folder_; }
-  std::filesystem::path final_path(const std::string& name) const { return folder_ / name; }
+  // The folder the set lands in, as given (messages and the paths returned use it).
+  const std::filesystem::path& folder() const { return given_; }
+  std::filesystem::path final_path(const std::string& name) const { return given_ / name; }
 
  private:
   void commit_whole_folder();
   void commit_shared_folder();
 
-  std::filesystem::path folder_, staging_;
+  std::filesystem::path given_, folder_, staging_;  // folder_: absolute, links resolved
   OutputMode mode_;
   std::string option_;
   std::vector<std::string> names_;
