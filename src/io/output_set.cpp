@@ -117,8 +117,12 @@ std::string kind_of(const fs::file_status& st) {
 
 // `p` made absolute, with "." and ".." and a trailing separator removed, links resolved where the
 // path exists.
-fs::path normalised(const fs::path& p) {
-  fs::path n = fs::weakly_canonical(fs::absolute(p));
+fs::path normalised(const fs::path& p, const std::string& option) {
+  std::error_code ec;
+  fs::path n = fs::absolute(p, ec);
+  if (!ec) n = fs::weakly_canonical(n, ec);
+  if (ec)
+    throw InputError(fmt::format("{} '{}': cannot use this folder ({})", option, quote_input(p.string(), 200), ec.message()));
   if (n.filename().empty() && n.has_parent_path() && n != n.root_path()) n = n.parent_path();
   return n;
 }
@@ -141,16 +145,16 @@ fs::path usable_folder(const fs::path& given, const std::string& option, bool& e
     if (!fs::is_directory(st))
       throw InputError(fmt::format("{} {}: cannot be the output folder: it is {}", option, shown, kind_of(st)));
     existed = true;
-    return normalised(given);
+    return normalised(given, option);
   }
   existed = false;
   // Absent: the nearest existing ancestor must be a folder (a path under a file cannot be made).
-  fs::path a = fs::absolute(given);
+  fs::path a = fs::absolute(given, ec);
   while (a.has_relative_path() && !fs::exists(fs::symlink_status(a, ec))) a = a.parent_path();
   if (!fs::is_directory(fs::status(a, ec)))
     throw InputError(fmt::format("{} {}: cannot create the output folder: '{}' is {}", option, shown,
                                  quote_input(a.string(), 200), fs::exists(fs::status(a, ec)) ? kind_of(fs::status(a, ec)) : "a dangling link"));
-  return normalised(given);
+  return normalised(given, option);
 }
 
 void create_folder(const fs::path& dir, const std::string& option) {
@@ -242,20 +246,24 @@ void check_replaceable(const fs::path& folder, const std::string& option, const 
   }
 }
 
+// Why `name` cannot be a file name inside the output folder, or "" when it can.
+std::string why_not_a_name(std::string_view name, std::size_t max_bytes) {
+  if (name == "." || name == "..") return "it is '.' or '..'";
+  if (name.find('/') != std::string_view::npos) return "it contains '/'";
+  if (name.find('\\') != std::string_view::npos) return "it contains '\\'";
+  if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return "it contains a control character";
+  if (name.size() > max_bytes) return fmt::format("it is longer than {} bytes", max_bytes);
+  return "";
+}
+
 }  // namespace
 
 std::string output_file_name(std::string_view name, const std::string& file, const std::string& where) {
   // A name that is a path is refused, not rewritten: it is an attack or a mistake, and a rewritten
   // name ("a/b" -> "a_b") would put files under names nobody asked for and could collide with
   // another output. OpenSim itself refuses component names with '/' or '\\'.
-  std::string why;
-  if (name == "." || name == "..") why = "it is '.' or '..'";
-  else if (name.find('/') != std::string_view::npos) why = "it contains '/'";
-  else if (name.find('\\') != std::string_view::npos) why = "it contains '\\'";
-  else if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-    why = "it contains a control character";
-  else if (name.size() > kMaxNameBytes) why = fmt::format("it is longer than {} bytes", kMaxNameBytes);
-  if (!why.empty())
+  if (const std::string why = why_not_a_name(name, kMaxNameBytes); !why.empty())
     throw_input_error(file, where, fmt::format("name '{}' cannot be part of an output file name ({}; a name is never a path)",
                                                quote_input(name), why));
   return std::string(name);
@@ -267,7 +275,7 @@ OutputSet::OutputSet(fs::path folder, OutputMode mode, std::string option, std::
   if (mode_ == OutputMode::WholeFolder) {
     std::error_code ec;
     const fs::path cwd = fs::current_path(ec);
-    if (!folder_.has_relative_path() || (!ec && is_ancestor_or_same(folder_, normalised(cwd))))
+    if (!folder_.has_relative_path() || (!ec && is_ancestor_or_same(folder_, normalised(cwd, option_))))
       throw InputError(fmt::format("{} '{}': weaklink replaces its output folder as a whole; give a folder other than the "
                                    "current one or one that holds it", option_, quote_input(folder.string(), 200)));
     create_folder(folder_.parent_path(), option_);
@@ -293,7 +301,9 @@ fs::path OutputSet::write(const std::string& name, std::string_view content) {
   const fs::path final = final_path(name);  // for messages
   if (name.empty() || name == kMarker || starts_with(name, kSharedStaging) || starts_with(name, kSharedCommit))
     throw InputError(fmt::format("{}: '{}' cannot be an output file name", option_, quote_input(name)));
-  output_file_name(name, final.string(), "output file name");
+  // Names joined from checked parts; NAME_MAX (255 bytes on Linux) is the limit here.
+  if (const std::string why = why_not_a_name(name, 255); !why.empty())
+    throw_input_error(final.string(), "", fmt::format("'{}' cannot be an output file name ({})", quote_input(name), why));
   if (committed_) throw std::logic_error("OutputSet::write after commit");
   const bool full = output_step();
   const fs::path staged = staging_ / name;
