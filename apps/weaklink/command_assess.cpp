@@ -75,12 +75,20 @@ void print_summary(const Assessment& a, const nlohmann::json& report, const std:
   std::cout << "\n";
 }
 
-void finish(const Assessment& a, const ReportContext& ctx, const std::filesystem::path& out, const std::string& who) {
+// The report folder, checked before any computation and replaced as a whole at the end.
+io::OutputSet report_folder(const std::string& folder) {
+  std::vector<std::string> earlier = assessment_report_files();
+  return io::OutputSet(folder, io::OutputMode::WholeFolder, "-o", earlier);
+}
+
+void finish(const Assessment& a, const ReportContext& ctx, io::OutputSet& out, const std::string& who) {
   const nlohmann::json report = assessment_json(a, ctx);
   print_summary(a, report, who);
   for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
-  const auto written = write_assessment_report(out, a, report);
-  std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables\n", written.size(), out.string());
+  write_assessment_report(out, a, report);
+  const auto written = out.commit();
+  std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables\n", written.size(),
+                           out.folder().string());
 }
 
 struct AssessOptions {
@@ -95,6 +103,7 @@ void run_assess(const AssessOptions& o) {
     return;
   }
   if (o.demo == !o.client.empty()) throw InputError("assess: give a client file or --demo (and not both)");
+  io::OutputSet out = report_folder(o.output);
   const Client client = o.demo ? demo_client() : read_client(o.client);
   Progress progress;
   AssessmentOptions options;
@@ -106,7 +115,7 @@ void run_assess(const AssessOptions& o) {
   ctx.client_name = client.name;
   ctx.person = client.person;
   ctx.sitting = client.sitting;
-  finish(a, ctx, o.output, fmt::format("{}, {} {:.0f} y, {:.2f} m, {:.0f} kg", client.name, to_string(client.person.sex),
+  finish(a, ctx, out, fmt::format("{}, {} {:.0f} y, {:.2f} m, {:.0f} kg", client.name, to_string(client.person.sex),
                                        client.person.age_years, client.person.height_m, client.person.mass_kg));
 }
 
@@ -124,6 +133,7 @@ void run_weakness(WeaknessOptions o) {
   o.trial.external_loads = o.external_loads;
   for (const auto& f : o.force_sets) o.trial.force_sets.push_back(f);
   const auto weakenings = parse_weakenings(o.weaken, "--weaken");
+  io::OutputSet out = report_folder(o.output);
   const LoadedTrial trial = load_trial(o.trial);
   Progress progress;
   AssessmentOptions options;
@@ -136,7 +146,7 @@ void run_weakness(WeaknessOptions o) {
   ctx.client_name = fmt::format("{} with {}", trial.name, o.weaken);
   ctx.extra_limitations.push_back("Measured ground reactions are applied as recorded; the pelvis residual actuators of the force set "
                                   "absorb what the measured kinematics and loads leave unbalanced.");
-  finish(a, ctx, o.output, ctx.client_name);
+  finish(a, ctx, out, ctx.client_name);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "io/osim_reader.hpp"
 #include "io/osim_writer.hpp"
+#include "io/output_set.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/model.hpp"
 
@@ -101,6 +102,12 @@ void export_generic_model(const GenericOptions& o) {
   person.age_years = o.age;
   person.sex = parse_sex(o.sex, "--sex");
   validate_person(person, "options");
+  // The model file is a set of one in its folder: checked now, replaced at once at the end.
+  const std::filesystem::path target(o.output);
+  if (target.empty() || target.filename().empty() || target.filename() == "." || target.filename() == ".." ||
+      [&] { std::error_code ec; return std::filesystem::is_directory(target, ec); }())
+    throw InputError(fmt::format("-o '{}': expected an output file name (.osim), not a folder", quote_input(o.output, 200)));
+  io::OutputSet out(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."), io::OutputMode::SharedFolder, "-o");
   ModelSpec spec = build_generic_model(person);
   if (!o.strength.empty()) {
     const StrengthProfile profile = read_strength_profile(o.strength);
@@ -115,7 +122,8 @@ void export_generic_model(const GenericOptions& o) {
       for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
     }
   }
-  io::write_osim(spec, o.output);
+  out.write(target.filename().string(), io::osim_text(spec));
+  out.commit();
   std::cout << fmt::format("wrote {} ({} bodies, {} coordinates, {} muscles) for a {} of {:.2f} m, {:.1f} kg, {:.0f} years\n", o.output,
                            spec.bodies.size(), [&] {
                              std::size_t n = 0;

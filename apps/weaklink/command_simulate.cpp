@@ -13,6 +13,7 @@
 #include "chain/simulate_activity.hpp"
 #include "chain/strength_profile.hpp"
 #include "io/osim_reader.hpp"
+#include "io/output_set.hpp"
 #include "io/storage.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/generic/generic_tables.hpp"
@@ -40,8 +41,8 @@ io::Table table(const std::string& name, const std::vector<double>& time, std::v
   return t;
 }
 
-void write_results(const Model& model, const ActivityResult& r, const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
+// Stages the activity's files (<activity>_*.mot/.sto) in `out`, a folder other runs share.
+void write_results(const Model& model, const ActivityResult& r, io::OutputSet& out) {
   const auto& time = r.motion.motion.time;
   const int n = static_cast<int>(time.size());
   const std::string base = r.activity + "_";
@@ -52,7 +53,7 @@ void write_results(const Model& model, const ActivityResult& r, const std::files
       t.labels.push_back(model.coordinates[static_cast<std::size_t>(c)].name);
       if (model.coordinates[static_cast<std::size_t>(c)].motion_type == MotionType::Rotational) t.data.col(c) *= 180.0 / M_PI;
     }
-    io::write_storage(dir / (base + "kinematics.mot"), t);
+    out.write_storage((base + "kinematics.mot"), t);
   }
   {
     std::vector<std::string> labels;
@@ -60,14 +61,14 @@ void write_results(const Model& model, const ActivityResult& r, const std::files
       const std::string s = p.name + "_on_" + r.motion.contacts.surfaces[static_cast<std::size_t>(p.surface)].name;
       for (const char* a : {"_Fx", "_Fy", "_Fz"}) labels.push_back(s + a);
     }
-    io::write_storage(dir / (base + "contact_forces.sto"), table("ContactForces", time, labels, r.contact_forces));
+    out.write_storage((base + "contact_forces.sto"), table("ContactForces", time, labels, r.contact_forces));
   }
-  io::write_storage(dir / (base + "activations.sto"), table("Activations", time, r.actuator_names, r.activations));
-  io::write_storage(dir / (base + "muscle_forces.sto"), table("MuscleForces", time, r.actuator_names, r.forces));
+  out.write_storage((base + "activations.sto"), table("Activations", time, r.actuator_names, r.activations));
+  out.write_storage((base + "muscle_forces.sto"), table("MuscleForces", time, r.actuator_names, r.forces));
   {
     std::vector<std::string> labels;
     for (int c : r.reserve_coordinates) labels.push_back(model.coordinates[static_cast<std::size_t>(c)].name + "_reserve");
-    io::write_storage(dir / (base + "reserves.sto"), table("Reserves", time, labels, r.reserves));
+    out.write_storage((base + "reserves.sto"), table("Reserves", time, labels, r.reserves));
   }
   {
     Eigen::MatrixXd d(n, 13);
@@ -76,7 +77,7 @@ void write_results(const Model& model, const ActivityResult& r, const std::files
       d.row(i) << j.lumbar_compression, j.lumbar_shear_ap, j.lumbar_shear_lateral, j.hip_r, j.hip_l, j.knee_r, j.knee_l,
           r.equilibrium.row(i);
     }
-    io::write_storage(dir / (base + "joint_loads.sto"),
+    out.write_storage((base + "joint_loads.sto"),
                       table("JointLoads", time,
                             {"L5S1_compression", "L5S1_shear_anterior", "L5S1_shear_right", "hip_r_contact", "hip_l_contact",
                              "knee_r_contact", "knee_l_contact", "residual_Fx", "residual_Fy", "residual_Fz", "residual_Mx",
@@ -88,6 +89,7 @@ void write_results(const Model& model, const ActivityResult& r, const std::files
 void run_simulate(const SimulateOptions& o) {
   const Activity& activity = find_activity(o.activity);
   const ActivityParameters params = activity_parameters(activity, o.params);
+  io::OutputSet out(o.output, io::OutputMode::SharedFolder, "-o");
   ModelSpec spec;
   if (!o.model.empty()) {
     spec = io::read_osim(o.model);
@@ -101,7 +103,7 @@ void run_simulate(const SimulateOptions& o) {
   const ActivityPlan plan = activity.plan(params);
   const ActivityMotion motion = build_activity_motion(model, plan, activity.name);
   const ActivityResult r = simulate_activity(model, activity.name, motion, SimulationOptions{});
-  write_results(model, r, o.output);
+  write_results(model, r, out);
 
   double compression = 0, shear = 0, hip = 0, knee = 0, reserve = 0;
   for (const auto& j : r.joints) {
@@ -121,6 +123,7 @@ void run_simulate(const SimulateOptions& o) {
   std::cout << fmt::format("  pose: anchors met within {:.1f} mm, balance within {:.1f} mm\n", 1000 * motion.max_anchor_error,
                            1000 * motion.max_balance_error);
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+  out.commit();
   std::cout << fmt::format("wrote {}/{}_*.mot/.sto\n", o.output, activity.name);
 }
 

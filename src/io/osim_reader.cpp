@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "io/function_reader.hpp"
+#include "io/output_set.hpp"
 #include "io/xml_document.hpp"
 
 namespace weaklink::io {
@@ -50,7 +51,8 @@ class OsimReader {
       model = doc_.doc().child("Model");  // very old files may lack the wrapper
     }
     if (!model) throw_input_error(doc_.name(), "", "no <OpenSimDocument><Model> element; not an OpenSim model file");
-    spec_.name = name_of(model);
+    // The model's name becomes part of output file names (analyze): a name, never a path.
+    spec_.name = output_file_name(name_of(model), doc_.name(), fmt::format("line {} <Model name>", doc_.line_of(model)));
     spec_.source_file = doc_.name();
     if (auto d = model.child("defaults"))
       for (auto c : d.children())

@@ -545,9 +545,13 @@ std::string format_storage(const Table& t, int precision) {
   return out;
 }
 
+std::string storage_file_bytes(const std::filesystem::path& path, const Table& t, int precision) {
+  std::string text = format_storage(t, precision);
+  return is_gz(path) ? gzip(text, path) : text;
+}
+
 void write_storage(const std::filesystem::path& path, const Table& t, int precision) {
-  const std::string text = format_storage(t, precision);
-  write_file_atomically(path, is_gz(path) ? gzip(text, path) : text);
+  write_file_atomically(path, storage_file_bytes(path, t, precision));
 }
 
 }  // namespace weaklink::io

@@ -43,6 +43,8 @@ std::string format_storage(const Table& t, int precision = 8);
 
 // format_storage() written atomically; a name ending in ".gz" is gzip-compressed.
 void write_storage(const std::filesystem::path& path, const Table& t, int precision = 8);
+// The bytes write_storage() writes to `path` (for io::OutputSet, which writes them itself).
+std::string storage_file_bytes(const std::filesystem::path& path, const Table& t, int precision = 8);
 
 // ---- Text helpers shared by the data-file readers ----------------------------------------------
 

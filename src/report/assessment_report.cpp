@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "core/version.hpp"
-#include "io/atomic_write.hpp"
 
 namespace weaklink {
 namespace {
@@ -148,7 +147,7 @@ std::string assessment_html(const json& report) {
   const auto at = tpl.find(placeholder);
   if (tpl.empty() || at == std::string_view::npos)
     throw std::runtime_error("this weaklink was built without the HTML report template: run 'bash scripts/setup.sh' (it builds web/ "
-                             "with npm) and rebuild; report.json and the CSV tables were written");
+                             "with npm) and rebuild; no report file was written");
   // Every '<' becomes the JSON escape \u003c (the same value once parsed), so that no text in the
   // data can close the script element ("</script") or open a comment that hides its end ("<!--").
   const std::string data = report.dump();
@@ -166,13 +165,12 @@ std::string assessment_html(const json& report) {
   return html;
 }
 
-std::vector<std::filesystem::path> write_assessment_report(const std::filesystem::path& dir, const Assessment& a, const json& report) {
-  std::filesystem::create_directories(dir);
-  std::vector<std::filesystem::path> written;
-  auto write = [&](const std::string& name, const std::string& text) {
-    io::write_file_atomically(dir / name, text);
-    written.push_back(dir / name);
-  };
+std::vector<std::string> assessment_report_files() {
+  return {"report.json", "activities.csv", "loads.csv", "weak_links.csv", "utilisation.csv", "compensations.csv", "report.html"};
+}
+
+void write_assessment_report(io::OutputSet& out, const Assessment& a, const json& report) {
+  auto write = [&](const std::string& name, const std::string& text) { out.write(name, text); };
   write("report.json", report.dump(1) + "\n");
   {
     std::string t = "activity,who,peak_compression_N,peak_compression_bw,integrated_compression_Ns,peak_shear_N,integrated_shear_Ns,"
@@ -225,7 +223,6 @@ std::vector<std::filesystem::path> write_assessment_report(const std::filesystem
     write("compensations.csv", t);
   }
   write("report.html", assessment_html(report));
-  return written;
 }
 
 }  // namespace weaklink

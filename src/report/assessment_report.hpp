@@ -1,7 +1,7 @@
 #pragma once
 // The assessment's outputs (docs/assessment.md): report.json (docs/assessment.schema.json),
-// CSV tables, and a self-contained offline HTML report (web/, Vega-Lite inlined). Every file is
-// written atomically.
+// CSV tables, and a self-contained offline HTML report (web/, Vega-Lite inlined), written as one
+// set (io::OutputSet).
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,6 +11,7 @@
 
 #include "chain/assessment.hpp"
 #include "chain/client.hpp"
+#include "io/output_set.hpp"
 #include "report/assessment_story.hpp"
 
 namespace weaklink {
@@ -32,8 +33,10 @@ std::string_view report_template_html();
 // text in the data can end or hide the script element that holds it). Throws std::runtime_error when the template was not built.
 std::string assessment_html(const nlohmann::json& report);
 
-// Writes report.json, report.html and the CSV tables into `dir` (created); returns the paths.
-std::vector<std::filesystem::path> write_assessment_report(const std::filesystem::path& dir, const Assessment& a,
-                                                           const nlohmann::json& report);
+// The names write_assessment_report() writes (report.html, report.json and the CSV tables).
+std::vector<std::string> assessment_report_files();
+
+// Stages report.json, report.html and the CSV tables in `out` (committed by the caller).
+void write_assessment_report(io::OutputSet& out, const Assessment& a, const nlohmann::json& report);
 
 }  // namespace weaklink

@@ -8,9 +8,9 @@
 #include "core/error.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
-#include "io/atomic_write.hpp"
 #include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
+#include "io/output_set.hpp"
 #include "io/storage.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "tools/analyze_dynamics.hpp"
@@ -69,6 +69,8 @@ LumbarLoad lumbar_load_from_reaction(const Vec3& f, const Vec3& m) {
 
 RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   RunToolReport report;
+  // The results folder holds one run's set and is replaced as a whole (checked before computing).
+  io::OutputSet outputs(o.output_dir, io::OutputMode::WholeFolder, "-o", {".sto", ".csv"});
   ModelSpec spec = io::read_osim(o.model);
   if (!o.reserves.empty()) io::append_force_set_file(o.reserves, spec);
   const Model model = compile_model(spec);
@@ -109,13 +111,8 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     motion.qddot.row(k) = acc.row(i);
   }
   const ExternalForces* ext = external.size() > 0 ? &external : nullptr;
-  fs::create_directories(o.output_dir);
-  const std::string base = model.name;
-  auto write = [&](const std::string& file, const io::Table& t) {
-    const fs::path p = o.output_dir / file;
-    io::write_storage(p, t, 8);
-    report.written.push_back(p);
-  };
+  const std::string base = io::output_file_name(model.name, o.model.string(), "<Model name>");
+  auto write = [&](const std::string& file, const io::Table& t) { outputs.write_storage(file, t, 8); };
 
   // 1. Inverse dynamics (net joint moments), in multibody-tree order as OpenSim's ID tool.
   {
@@ -162,9 +159,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
                          f.worst_coordinate >= 0 ? model.coordinates[f.worst_coordinate].name : "", f.reserve_max,
                          f.reserve_actuator >= 0 ? so.actuator_names[f.reserve_actuator] : "");
     }
-    const fs::path p = o.output_dir / (base + "_feasibility.csv");
-    io::write_file_atomically(p, csv);
-    report.written.push_back(p);
+    outputs.write(base + "_feasibility.csv", csv);
   }
 
   // 3. Joint reactions of every joint on its child, in the child's frame; lumbar loads.
@@ -200,6 +195,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
                             jt.name, child, child, child, child)));
   }
   report.frames = static_cast<int>(n);
+  report.written = outputs.commit();
   return report;
 }
 

@@ -10,7 +10,6 @@
 #include "core/natural_spline.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
-#include "io/atomic_write.hpp"
 #include "io/storage.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "tools/setup_paths.hpp"
@@ -54,12 +53,7 @@ io::Table make_table(std::string name, std::vector<std::string> labels, const st
   return t;
 }
 
-void write(const AnalyzeContext& ctx, const std::string& file, const io::Table& t) {
-  fs::create_directories(ctx.results_dir);
-  const fs::path out = ctx.results_dir / file;
-  io::write_storage(out, t, ctx.precision);
-  ctx.report.written.push_back(out);
-}
+void write(const AnalyzeContext& ctx, const std::string& file, const io::Table& t) { ctx.outputs.write_storage(file, t, ctx.precision); }
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -178,9 +172,7 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
       }
     }
   }
-  const fs::path feas = ctx.results_dir / fmt::format("{}_{}_feasibility.csv", ctx.tool_name, name);
-  io::write_file_atomically(feas, csv);
-  ctx.report.written.push_back(feas);
+  const fs::path feas = ctx.outputs.write(fmt::format("{}_{}_feasibility.csv", ctx.tool_name, name), csv);
   if (failed > 0)
     ctx.report.warnings.push_back(fmt::format(
         "StaticOptimization: {} of {} frames cannot be balanced by the actuators within their bounds; worst residual {:.4g} at {} (see {})",

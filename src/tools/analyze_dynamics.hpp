@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "dynamics/external_forces.hpp"
+#include "io/output_set.hpp"
 #include "io/xml_document.hpp"
 #include "model/model.hpp"
 #include "tools/analyze_tool.hpp"
@@ -22,8 +23,9 @@ struct AnalyzeContext {
   const StatesTable& states;
   const ExternalForces* external = nullptr;
   const io::XmlDocument& doc;
-  std::filesystem::path setup_dir, results_dir;
-  std::string tool_name;
+  std::filesystem::path setup_dir;
+  io::OutputSet& outputs;  // the run's set in the results directory
+  std::string tool_name;   // checked by io::output_file_name, as the analyses' names
   int precision = 8;
   int first_row = 0, last_row = -1;  // §12.4 frame range (absolute rows of the states table)
   ThreadOptions threads;

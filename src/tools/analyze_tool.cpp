@@ -9,6 +9,7 @@
 #include "dynamics/external_forces.hpp"
 #include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
+#include "io/output_set.hpp"
 #include "io/storage.hpp"
 #include "io/xml_document.hpp"
 #include "kinematics/forward_kinematics.hpp"
@@ -85,7 +86,8 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   const auto tool = setup_tool_element(doc.doc(), "AnalyzeTool");
   if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><AnalyzeTool>");
   const fs::path dir = setup_path.parent_path();
-  const std::string tool_name = tool.attribute("name").value();
+  const std::string tool_name =
+      io::output_file_name(tool.attribute("name").value(), setup_path.string(), fmt::format("line {} <AnalyzeTool name>", doc.line_of(tool)));
   RunToolReport report;
 
   fs::path model_path = opt.model_override;
@@ -115,7 +117,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     if (a.type() != pugi::node_element) continue;
     AnalysisSettings s;
     s.type = a.name();
-    s.name = a.attribute("name").value();
+    s.name = io::output_file_name(a.attribute("name").value(), setup_path.string(), fmt::format("line {} <{} name>", doc.line_of(a), s.type));
     s.on = doc.boolean(a, "on", true);
     s.step_interval = static_cast<int>(doc.number(a, "step_interval", 1));
     s.in_degrees = doc.boolean(a, "in_degrees", true);
@@ -134,6 +136,10 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     if (s.on) analyses.push_back(s);
   }
   if (analyses.empty()) doc.fail(tool, "no analysis is switched on in <AnalysisSet>");
+  // Checked before any computation; with --results-dir every file lands inside it, otherwise in the
+  // setup's results_directory (OpenSim's semantics: relative to the setup, or absolute).
+  io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder,
+                        opt.results_override.empty() ? setup_path.string() + ": <results_directory>" : "--results-dir");
 
   // Model with the force set files appended (§12.1): reserve and residual actuators.
   ModelSpec spec = io::read_osim(model_path);
@@ -195,7 +201,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   double total_mass = 0;
   for (int b = 1; b < nb; ++b) total_mass += model.bodies[b].mass;
 
-  AnalyzeContext ctx{model, states, external.size() > 0 ? &external : nullptr, doc, dir, results_dir, tool_name,
+  AnalyzeContext ctx{model, states, external.size() > 0 ? &external : nullptr, doc, dir, outputs, tool_name,
                      precision, i0, i1, ThreadOptions{opt.threads, 16}, report};
   for (const auto& a : analyses) {
     if (a.type == "InverseDynamics") {
@@ -241,6 +247,8 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       const std::string desc = std::string(
           "This analysis gathers basic information about muscles during a simulation (e.g., forces, tendon lengths, moment arms, etc).\n") + kUnitsNote;
       recs.emplace_back("Length", labels, false, desc);
+      for (int c : arm_coords)  // coordinate names become part of file names
+        io::output_file_name(model.coordinates[c].name, model_path.string(), "<Coordinate name>");
       for (int c : arm_coords) recs.emplace_back("MomentArm_" + model.coordinates[c].name, labels, false, desc);
       // Fibre and tendon states need an equilibrium (as OpenSim: at each muscle's default
       // activation); without solve_for_equilibrium OpenSim reports stale defaults, so we skip them.
@@ -321,19 +329,17 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       }
       ++report.frames;
     }
-    fs::create_directories(results_dir);
     for (std::size_t k = 0; k < recs.size(); ++k) {
       recs[k].finish();
       std::string file;
       if (a.type == "BodyKinematics") file = fmt::format("{}_{}_{}_global.sto", tool_name, a.name, k == 0 ? "pos" : "vel");
       else file = fmt::format("{}_{}_{}.sto", tool_name, a.name, recs[k].table.name);
-      const fs::path out = results_dir / file;
-      io::write_storage(out, recs[k].table, precision);
-      report.written.push_back(out);
+      outputs.write_storage(file, recs[k].table, precision);
     }
   }
   if (unconverged > 0)
     report.warnings.push_back(fmt::format("MuscleAnalysis: fibre equilibrium did not converge for {} muscle-frames (values reported as found)", unconverged));
+  report.written = outputs.commit();
   return report;
 }
 

@@ -11,6 +11,7 @@
 #include "dynamics/inverse_dynamics.hpp"
 #include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
+#include "io/output_set.hpp"
 #include "io/storage.hpp"
 #include "io/xml_document.hpp"
 #include "kinematics/forward_kinematics.hpp"
@@ -52,10 +53,15 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   if (!range.empty() && range.size() != 2) doc.fail(tool.child("time_range"), "expected two numbers (start and end time)");
   const double t_from = range.empty() ? -INFINITY : range[0], t_to = range.empty() ? INFINITY : range[1];
   const double cutoff = doc.number(tool, "lowpass_cutoff_frequency_for_coordinates", -1.0);
-  std::string out_name = doc.text(tool, "output_gen_force_file", "inverse_dynamics.sto");
+  // output_gen_force_file is a file name inside the results directory (OpenSim joins the two).
+  std::string out_name = io::output_file_name(doc.text(tool, "output_gen_force_file", "inverse_dynamics.sto"), setup_path.string(),
+                                              fmt::format("line {} <output_gen_force_file>", doc.line_of(tool.child("output_gen_force_file"))));
   if (out_name.size() < 4 || out_name.substr(out_name.size() - 4) != ".sto") out_name += ".sto";
   const fs::path results_dir = opt.results_override.empty() ? resolve_setup_path(dir, doc.text(tool, "results_directory", "."))
                                                            : opt.results_override;
+  // Checked before any computation; with --results-dir the file lands inside it.
+  io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder,
+                        opt.results_override.empty() ? setup_path.string() + ": <results_directory>" : "--results-dir");
   bool exclude_muscles = false;
   for (const auto& w : doc.words(tool, "forces_to_exclude")) {
     const std::string k = lower(w);
@@ -118,10 +124,8 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
     for (int k = 0; k < nq; ++k) out.data(i - r0, k) = tau[model.tree_coordinate_order[k]];
     ++report.frames;
   }
-  fs::create_directories(results_dir);
-  const fs::path out_path = results_dir / out_name;
-  io::write_storage(out_path, out, 8);
-  report.written.push_back(out_path);
+  outputs.write_storage(out_name, out, 8);
+  report.written = outputs.commit();
   return report;
 }
 

@@ -9,6 +9,7 @@
 #include <exception>
 #include <mutex>
 #include <numbers>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -16,7 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"
-#include "io/atomic_write.hpp"
+#include "io/output_set.hpp"
 #include "io/osim_reader.hpp"
 #include "io/xml_document.hpp"
 #include "tools/setup_paths.hpp"
@@ -386,7 +387,8 @@ InverseKinematicsSetup read_inverse_kinematics_setup(const fs::path& setup_path)
   if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><InverseKinematicsTool>");
   const fs::path dir = setup_path.parent_path();
   InverseKinematicsSetup s;
-  if (const std::string name = tool.attribute("name").value(); !name.empty()) s.tool_name = name;
+  if (const std::string name = tool.attribute("name").value(); !name.empty())
+    s.tool_name = io::output_file_name(name, setup_path.string(), fmt::format("line {} <InverseKinematicsTool name>", doc.line_of(tool)));
 
   const std::string model = doc.text(tool, "model_file");
   if (!is_unassigned(model)) s.model_file = resolve_setup_path(dir, model);
@@ -468,6 +470,22 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
   if (!fs::exists(s.model_file)) throw_input_error(s.model_file.string(), "", "the model file does not exist");
   if (!fs::exists(s.marker_file)) throw_input_error(s.marker_file.string(), "", "the marker file does not exist");
   RunToolReport report;
+  // Output sets, checked before any computation: the marker error files in the results directory,
+  // and the motion file with them or, when the setup puts it elsewhere (OpenSim's semantics for
+  // an explicit output_motion_file), as a set of its own committed last.
+  io::output_file_name(s.tool_name, s.marker_file.string(), "tool name");
+  const fs::path motion = s.output_motion_file.empty() ? s.results_directory / (s.tool_name + "_ik.mot") : s.output_motion_file;
+  const std::string motion_name = motion.filename().string();
+  std::error_code ec;
+  if (motion_name.empty() || motion_name == "." || motion_name == ".." || fs::is_directory(motion, ec))
+    throw InputError(fmt::format("'{}': expected a motion file name (.mot), not a folder", quote_input(motion.string(), 200)));
+  const fs::path motion_dir = motion.has_parent_path() ? motion.parent_path() : fs::path(".");
+  const bool reports = s.report_errors || s.report_marker_locations;
+  const bool motion_with_reports =
+      reports && fs::weakly_canonical(fs::absolute(motion_dir)) == fs::weakly_canonical(fs::absolute(s.results_directory));
+  std::optional<io::OutputSet> results, motion_set;
+  if (reports) results.emplace(s.results_directory, io::OutputMode::SharedFolder, "results directory");
+  io::OutputSet& motion_out = motion_with_reports ? *results : motion_set.emplace(motion_dir, io::OutputMode::SharedFolder, "motion file folder");
   const Model model = compile_model(io::read_osim(s.model_file));
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
   const io::MarkerTable markers = read_marker_file(s.marker_file);
@@ -491,27 +509,20 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
   report.warnings.insert(report.warnings.end(), r.warnings.begin(), r.warnings.end());
   report.frames = static_cast<int>(r.coordinates.time.size());
 
-  const fs::path motion = s.output_motion_file.empty() ? s.results_directory / (s.tool_name + "_ik.mot") : s.output_motion_file;
-  if (motion.has_parent_path()) fs::create_directories(motion.parent_path());
-  io::write_storage(motion, r.coordinates, 8);
-  report.written.push_back(motion);
-  if (s.report_errors || s.report_marker_locations) fs::create_directories(s.results_directory);
+  motion_out.write_storage(motion_name, r.coordinates, 8);
   if (s.report_errors) {
-    const fs::path errors = s.results_directory / (s.tool_name + "_ik_marker_errors.sto");
-    io::write_storage(errors, r.marker_errors, 8);
-    report.written.push_back(errors);
+    results->write_storage(s.tool_name + "_ik_marker_errors.sto", r.marker_errors, 8);
     std::string csv = "time,worst_marker,error_m\n";
     for (std::size_t i = 0; i < r.worst_marker.size(); ++i)
       csv += fmt::format("{:.8f},{},{:.8f}\n", r.marker_errors.time[i], r.worst_marker[i],
                          r.marker_errors.data(static_cast<Eigen::Index>(i), 2));
-    const fs::path worst = s.results_directory / (s.tool_name + "_ik_worst_markers.csv");
-    io::write_file_atomically(worst, csv);
-    report.written.push_back(worst);
+    results->write(s.tool_name + "_ik_worst_markers.csv", csv);
   }
-  if (s.report_marker_locations) {
-    const fs::path loc = s.results_directory / (s.tool_name + "_ik_model_marker_locations.sto");
-    io::write_storage(loc, r.marker_locations, 8);
-    report.written.push_back(loc);
+  if (s.report_marker_locations) results->write_storage(s.tool_name + "_ik_model_marker_locations.sto", r.marker_locations, 8);
+  if (results) report.written = results->commit();
+  if (motion_set) {
+    const auto written = motion_set->commit();
+    report.written.insert(report.written.begin(), written.begin(), written.end());
   }
   return report;
 }
@@ -522,7 +533,10 @@ RunToolReport run_inverse_kinematics_tool(const fs::path& setup, const RunToolOp
   s.threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!options.results_override.empty()) {
     s.results_directory = options.results_override;
-    s.output_motion_file = s.output_motion_file.empty() ? fs::path() : options.results_override / s.output_motion_file.filename();
+    // With --results-dir every output lands inside it: the setup's output_motion_file keeps its name only.
+    if (!s.output_motion_file.empty())
+      s.output_motion_file = options.results_override /
+                             io::output_file_name(s.output_motion_file.filename().string(), setup.string(), "<output_motion_file>");
   }
   if (s.model_file.empty()) throw_input_error(setup.string(), "<model_file>", "expected a model file (or pass --model)");
   if (s.marker_file.empty()) throw_input_error(setup.string(), "<marker_file>", "expected a marker file (.trc or .sto)");
