@@ -66,6 +66,8 @@ json assessment_json(const Assessment& a, const ReportContext& ctx) {
   j["kind"] = ctx.kind;
   j["generated_by"] = fmt::format("weaklink {}", version());
   j["summary"] = summary_sentences(a, ctx.client_name);
+  j["valid"] = a.validity.valid();
+  j["invalid_reasons"] = a.validity.reasons;
   json client = {{"name", ctx.client_name}, {"body_weight_N", num(a.body_weight)}, {"model", a.model_name}};
   if (ctx.person) {
     client["age"] = ctx.person->age_years;
@@ -99,7 +101,9 @@ json assessment_json(const Assessment& a, const ReportContext& ctx) {
                     {"client_summary", peaks(x.client_summary, bw)},
                     {"compensations", comp},
                     {"utilisation", util},
-                    {"feasibility", {{"feasible", x.feasible}, {"threshold", num(a.reserve_threshold)}, {"shortfalls", shortfalls}}}});
+                    {"feasibility", {{"feasible", x.feasible}, {"threshold", num(a.reserve_threshold)}, {"shortfalls", shortfalls}}},
+                    {"valid", x.validity.valid()},
+                    {"invalid_reasons", x.validity.reasons}});
   }
   j["activities"] = acts;
   json links = json::array();
@@ -169,8 +173,11 @@ std::string assessment_html(const json& report) {
 std::vector<std::filesystem::path> write_assessment_report(const std::filesystem::path& dir, const Assessment& a, const json& report) {
   std::filesystem::create_directories(dir);
   std::vector<std::filesystem::path> written;
+  // CSV tables of an invalid result start with a comment line saying so (report.json: "valid").
+  const std::string invalid = a.validity.csv_comment();
   auto write = [&](const std::string& name, const std::string& text) {
-    io::write_file_atomically(dir / name, text);
+    const bool csv = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
+    io::write_file_atomically(dir / name, csv ? invalid + text : text);
     written.push_back(dir / name);
   };
   write("report.json", report.dump(1) + "\n");

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/result_validity.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "io/atomic_write.hpp"
@@ -111,10 +112,13 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   const ExternalForces* ext = external.size() > 0 ? &external : nullptr;
   fs::create_directories(o.output_dir);
   const std::string base = model.name;
+  // Tables are kept until every one is computed and checked (finite numbers only), so that each
+  // carries the result's validity in its header.
+  ResultValidity validity;
+  std::vector<std::pair<std::string, io::Table>> tables;
   auto write = [&](const std::string& file, const io::Table& t) {
-    const fs::path p = o.output_dir / file;
-    io::write_storage(p, t, 8);
-    report.written.push_back(p);
+    validity.check_finite(t.data, file);
+    tables.emplace_back(file, t);
   };
 
   // 1. Inverse dynamics (net joint moments), in multibody-tree order as OpenSim's ID tool.
@@ -154,6 +158,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   if (failed > 0)
     report.warnings.push_back(fmt::format("static optimization: {} of {} frames cannot be balanced within the actuators' bounds (see {}_feasibility.csv)",
                                           failed, so.frames.size(), base));
+  std::string feasibility_csv;
   {
     std::string csv = "time,feasible,max_residual,worst_coordinate,reserve_max,reserve_actuator\n";
     for (std::size_t k = 0; k < so.frames.size(); ++k) {
@@ -162,9 +167,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
                          f.worst_coordinate >= 0 ? model.coordinates[f.worst_coordinate].name : "", f.reserve_max,
                          f.reserve_actuator >= 0 ? so.actuator_names[f.reserve_actuator] : "");
     }
-    const fs::path p = o.output_dir / (base + "_feasibility.csv");
-    io::write_file_atomically(p, csv);
-    report.written.push_back(p);
+    feasibility_csv = std::move(csv);
   }
 
   // 3. Joint reactions of every joint on its child, in the child's frame; lumbar loads.
@@ -199,7 +202,20 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
                             "mx, my, mz: moments about the joint centre (N m). Muscle forces are included.",
                             jt.name, child, child, child, child)));
   }
+  for (auto& [file, t] : tables) {
+    const auto h = validity.header();
+    t.metadata.insert(t.metadata.begin(), h.begin(), h.end());
+    const fs::path p = o.output_dir / file;
+    io::write_storage(p, t, 8);
+    report.written.push_back(p);
+  }
+  {
+    const fs::path p = o.output_dir / (base + "_feasibility.csv");
+    io::write_file_atomically(p, validity.csv_comment() + feasibility_csv);
+    report.written.push_back(p);
+  }
   report.frames = static_cast<int>(n);
+  report.validity = validity;
   return report;
 }
 
