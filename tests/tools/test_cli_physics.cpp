@@ -106,3 +106,20 @@ TEST(CliPhysics, AResultBeyondTheResidualToleranceIsWrittenAsInvalidAndExits4) {
   EXPECT_NE(read(out / "standing_joint_loads.sto").find("\nvalid=true\n"), std::string::npos);
   fs::remove_all(out);
 }
+
+// The same through `assess`: report.json says valid=false with the reasons, every CSV starts with
+// the comment line, and the run exits 4 after writing them.
+TEST(CliPhysics, AnAssessmentThatBreaksEquilibriumIsReportedInvalidAndExits4) {
+  const fs::path dir = fs::temp_directory_path() / ("weaklink_invalid_assess_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path client = dir / "tall.json";
+  std::ofstream(client) << R"({"name": "tall", "age": 42, "sex": "male", "height_m": 2.2, "mass_kg": 100, "activities": ["walking"]})";
+  const Result r = run_cli("assess " + client.string() + " -o " + (dir / "out").string());
+  EXPECT_EQ(r.code, 4) << r.output;
+  const std::string json = read(dir / "out/report.json");
+  EXPECT_NE(json.find("\"valid\": false"), std::string::npos);
+  EXPECT_NE(json.find("walking at norm strength: whole-body residual force"), std::string::npos);
+  for (const char* csv : {"activities.csv", "loads.csv", "weak_links.csv"})
+    EXPECT_EQ(read(dir / "out" / csv).rfind("# valid=false: walking at norm strength", 0), 0u) << csv;
+  fs::remove_all(dir);
+}
