@@ -730,6 +730,7 @@ ActivityParameters activity_parameters(const Activity& activity, const std::vect
       throw InputError(fmt::format("--param '{}': '{}' is not a number", o, value));
     if (v < it->min || v > it->max)
       throw InputError(fmt::format("--param '{}': {} must be between {} and {} {}", o, key, it->min, it->max, it->unit));
+    if (key == "frames" && v != std::floor(v)) throw InputError(fmt::format("--param '{}': frames must be a whole number", o));
     it->value = v;
   }
   return out;

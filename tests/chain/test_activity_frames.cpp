@@ -10,6 +10,7 @@
 #include "chain/activity_motion.hpp"
 #include "chain/contact_sites.hpp"
 #include "chain/simulate_activity.hpp"
+#include "core/error.hpp"
 #include "model/generic/generic_model.hpp"
 
 namespace weaklink {
@@ -60,6 +61,15 @@ TEST(ActivityFrames, HipBridgeHoldsEquilibriumAt2000Frames) {
   EXPECT_TRUE(fine.validity.valid()) << fine.validity.reason();
   const ActivityResult dflt = run(model, "hip_bridge", {});
   EXPECT_NEAR(peaks(dflt).compression / peaks(fine).compression, 1.0, 0.02);
+}
+
+TEST(ActivityFrames, FramesAreAWholeNumberAndDurationsStopWhereEquilibriumFails) {
+  const Activity& squat = find_activity("squat");
+  EXPECT_THROW((void)activity_parameters(squat, {"frames=31.5"}), InputError);
+  EXPECT_THROW((void)activity_parameters(squat, {"duration=0.75"}), InputError);  // 310 N of residual there
+  EXPECT_THROW((void)activity_parameters(find_activity("hip_bridge"), {"duration=0.2"}), InputError);
+  EXPECT_THROW((void)activity_parameters(find_activity("step_up"), {"height=0.45"}), InputError);
+  EXPECT_NO_THROW((void)activity_parameters(squat, {"duration=1", "frames=2000"}));
 }
 
 }  // namespace
