@@ -634,15 +634,15 @@ std::vector<Activity> build_library() {
   add("sitting_backrest", "Sitting leaning back against a backrest.", {duration_param(1), frames_param(11)},
       [](const ActivityParameters& a) { return sitting(a, 25, 10, true); });
   std::vector<ActivityParameter> sts = {duration_param(2.0, 2.0), frames_param(61),
-                                        param("seat_off", 0.35, 0.2, 0.6, "fraction", "when the thighs leave the seat"),
-                                        param("trunk_lean", 44, 20, 70, "deg", "trunk inclination from vertical at seat-off"),
+                                        param("seat_off", 0.35, 0.35, 0.6, "fraction", "when the thighs leave the seat"),
+                                        param("trunk_lean", 44, 30, 50, "deg", "trunk inclination from vertical at seat-off"),
                                         param("knee_start", 112, 70, 125, "deg", "knee flexion while seated (feet behind the knees above 90)")};
   add("sit_to_stand", "Getting up from a chair without using the arms.", sts,
       [](const ActivityParameters& a) { return sit_to_stand(a, false); });
   add("stand_to_sit", "Sitting down on a chair without using the arms.", sts,
       [](const ActivityParameters& a) { return sit_to_stand(a, true); });
   add("walking", "Level walking at a comfortable pace (one stride).",
-      {param("cadence", 105, 80, 130, "steps/min", "steps per minute (sets the stride time)"), frames_param(100)}, walking);
+      {param("cadence", 105, 80, 110, "steps/min", "steps per minute (sets the stride time)"), frames_param(100)}, walking);
   add("squat", "Bodyweight squat down and up, feet flat.",
       {duration_param(3, 1.0), frames_param(61), param("depth", 90, 20, 130, "deg", "knee and hip flexion at the bottom"),
        param("trunk_lean", 40, 0, 70, "deg", "trunk inclination from vertical at the bottom")},
@@ -654,13 +654,13 @@ std::vector<Activity> build_library() {
       [](const ActivityParameters& a) { return lift(a, false); });
   std::vector<ActivityParameter> bridge = {duration_param(3, 1.75), frames_param(41),
                                            param("start_hip", 45, 20, 70, "deg", "hip flexion lying down"),
-                                           param("top_hip", 0, -15, 30, "deg", "hip flexion at the top")};
+                                           param("top_hip", 0, -10, 30, "deg", "hip flexion at the top")};
   add("hip_bridge", "Hip bridge on both feet: lying on the back, lifting the hips.", bridge,
       [](const ActivityParameters& a) { return hip_bridge(a, false); });
   add("single_leg_bridge", "Hip bridge on the right foot, the left leg straight.", bridge,
       [](const ActivityParameters& a) { return hip_bridge(a, true); });
   add("clamshell", "Side-lying on the left, knees bent, opening the right knee.",
-      {duration_param(2, 0.5), frames_param(41), param("hip_flexion", 30, 0, 90, "deg", "hip flexion (30 or 60 in Willcox & Burden 2013)"),
+      {duration_param(2, 0.5), frames_param(41), param("hip_flexion", 30, 0, 60, "deg", "hip flexion (30 or 60 in Willcox & Burden 2013)"),
        param("opening", 30, 0, 50, "deg", "external rotation of the top hip"), param("band", 0, 0, 1, "0/1", "an elastic band around the knees"),
        param("band_force", 20.5, 0, 100, "N", "band force at 100 % elongation (green TheraBand 20.5 N)"),
        param("band_length", 0.3, 0.1, 1, "m", "rest length of the band loop")},
@@ -674,7 +674,7 @@ std::vector<Activity> build_library() {
       leg_press);
   add("standing_hip_external_rotation", "Standing on the left leg, turning the bent right leg outwards against a band.",
       {duration_param(2, 0.75), frames_param(41), param("rotation", 30, 0, 45, "deg", "external rotation of the right hip"),
-       param("band_force", 20.5, 0, 100, "N", "band force at 100 % elongation"), param("band_length", 0.5, 0.1, 2, "m", "rest length of the band")},
+       param("band_force", 20.5, 0, 50, "N", "band force at 100 % elongation"), param("band_length", 0.5, 0.1, 2, "m", "rest length of the band")},
       standing_external_rotation);
   // Step-up: 2.5 s by default, slow enough for its quasi-static balance to hold. The start pose
   // scales the hip and knee flexion measured on a 20.3 cm step with the height: above 0.27 m
