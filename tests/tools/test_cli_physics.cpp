@@ -123,3 +123,19 @@ TEST(CliPhysics, AnAssessmentThatBreaksEquilibriumIsReportedInvalidAndExits4) {
     EXPECT_EQ(read(dir / "out" / csv).rfind("# valid=false: walking at norm strength", 0), 0u) << csv;
   fs::remove_all(dir);
 }
+
+// analyze checks every table it writes for non-finite numbers; a normal run says valid=true in
+// each .sto header (an invalid one says valid=false and why, and exits 4).
+TEST(CliPhysics, AnalyzeMarksItsOutputsValid) {
+  const fs::path out = fs::temp_directory_path() / ("weaklink_analyze_valid_" + std::to_string(getpid()));
+  const Result r = run_cli("analyze --model " + demo_model() + " --motion " + catalogue("helper_motion.mot") + " -o " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(out)) {
+    if (e.path().extension() != ".sto") continue;
+    EXPECT_NE(read(e.path()).find("\nvalid=true\n"), std::string::npos) << e.path();
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);
+  fs::remove_all(out);
+}
