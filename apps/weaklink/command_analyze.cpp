@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "tools/analysis_pipeline.hpp"
 
 namespace weaklink::cli {
@@ -20,11 +21,13 @@ void register_analyze_command(CLI::App& app) {
   cmd->add_option("--external-loads", *loads, "ExternalLoads XML (ground reaction forces)");
   cmd->add_option("--reserves", *reserves, "ForceSet XML of reserve/residual actuators to add");
   cmd->add_option("-o,--output-dir", *out, "Folder for the results");
-  cmd->add_option("--lowpass", o->lowpass_hz, "Low-pass cutoff for the coordinates in Hz (OpenSim's filter; default off)");
-  cmd->add_option("--start", o->start, "First time to analyse (s)");
-  cmd->add_option("--end", o->end, "Last time to analyse (s)");
-  cmd->add_option("--step", o->step, "Analyse every N-th row (OpenSim's step_interval)")->check(CLI::PositiveNumber);
-  cmd->add_option("--activation-exponent", o->so.activation_exponent, "Static optimization exponent (default 2)");
+  cmd->add_option("--lowpass", o->lowpass_hz, "Low-pass cutoff for the coordinates in Hz (OpenSim's filter; default off)")
+      ->check(finite_range(0.1, 1000, "Hz"));
+  cmd->add_option("--start", o->start, "First time to analyse (s)")->check(finite_number());
+  cmd->add_option("--end", o->end, "Last time to analyse (s)")->check(finite_number());
+  cmd->add_option("--step", o->step, "Analyse every N-th row (OpenSim's step_interval)")->check(finite_range(1, 1e6));
+  cmd->add_option("--activation-exponent", o->so.activation_exponent, "Static optimization exponent (default 2)")
+      ->check(finite_range(1, 10));
   cmd->add_option("--threads", o->threads.threads, "Worker threads (default: all cores)");
   cmd->callback([=] {
     set_action([=] {
@@ -38,6 +41,8 @@ void register_analyze_command(CLI::App& app) {
       for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
       std::cout << r.frames << " frames analysed\n";
       for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
+      if (!r.validity.valid()) std::cout << "INVALID RESULT (valid=false in every file): " << r.validity.reason() << "\n";
+      r.validity.throw_if_invalid("analyze");
     });
   });
 }

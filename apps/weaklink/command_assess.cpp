@@ -17,6 +17,7 @@
 #include "report/assessment_report.hpp"
 #include "report/assessment_story.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 namespace weaklink::cli {
 
@@ -54,6 +55,7 @@ class Progress {
 void print_summary(const Assessment& a, const nlohmann::json& report, const std::string& who) {
   const double bw = a.body_weight;
   std::cout << fmt::format("weaklink assessment: {} ({})\n\n", who, a.model_name);
+  if (!a.validity.valid()) std::cout << "  INVALID RESULT: these numbers break physics and must not be used (details at the end)\n\n";
   std::cout << fmt::format("  {:<22} {:>21} {:>9} {:>17} {:>17}  {}\n", "activity", "peak L5/S1 (N)", "x BW", "hip contact (N)",
                            "knee contact (N)", "muscles");
   std::cout << fmt::format("  {:<22} {:>21} {:>9} {:>17} {:>17}\n", "", "norm -> client", "client", "norm -> client", "norm -> client");
@@ -87,8 +89,14 @@ void finish(const Assessment& a, const ReportContext& ctx, io::OutputSet& out, c
   for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
   write_assessment_report(out, a, report);
   const auto written = out.commit();
-  std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables\n", written.size(),
+  std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables
+", written.size(),
                            out.folder().string());
+  if (!a.validity.valid())
+    std::cout << "
+  INVALID RESULT (valid=false in report.json, report.html and the CSV tables): " << a.validity.reason() << "
+";
+  a.validity.throw_if_invalid("assessment of " + who);
 }
 
 struct AssessOptions {
@@ -170,9 +178,9 @@ void register_assess_commands(CLI::App& app) {
   w->add_option("--external-loads", wo->external_loads, "ExternalLoads (.xml), overrides the setup's");
   w->add_option("--force-set", wo->force_sets, "Reserve/residual actuator file(s), override the setup's");
   w->add_option("--weaken", wo->weaken, "Groups and factors, e.g. \"hip external rotators=0.5,vastus medialis=0.6\"")->required();
-  w->add_option("--start", wo->trial.start, "First time, s");
-  w->add_option("--end", wo->trial.end, "Last time, s");
-  w->add_option("--step", wo->trial.step, "Analyse every step-th row")->default_val(1);
+  w->add_option("--start", wo->trial.start, "First time, s")->check(finite_number());
+  w->add_option("--end", wo->trial.end, "Last time, s")->check(finite_number());
+  w->add_option("--step", wo->trial.step, "Analyse every step-th row")->default_val(1)->check(finite_range(1, 1e6));
   w->add_option("-o,--output", wo->output, "Output folder")->default_val("weaklink_weakness");
   w->add_option("--threads", wo->threads, "Worker threads (0: all cores)")->default_val(0);
   w->callback([wo] { set_action([wo] { run_weakness(*wo); }); });

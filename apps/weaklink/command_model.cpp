@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "chain/strength_profile.hpp"
 #include "core/error.hpp"
 #include "io/osim_reader.hpp"
@@ -145,10 +146,10 @@ void register_model_commands(CLI::App& app) {
 
   auto* generic = model->add_subcommand("generic", "Build weaklink's own full-body model for a person and write it as an .osim file");
   auto o = std::make_shared<GenericOptions>();
-  generic->add_option("--height", o->height, "Standing height, m")->required();
-  generic->add_option("--mass", o->mass, "Body mass, kg")->required();
+  generic->add_option("--height", o->height, "Standing height, m")->required()->check(finite_number());
+  generic->add_option("--mass", o->mass, "Body mass, kg")->required()->check(finite_number());
   generic->add_option("--sex", o->sex, "female or male (selects de Leva 1996's segment parameters and the strength norms)")->required();
-  generic->add_option("--age", o->age, "Age, years (selects the strength norms)")->default_val(40);
+  generic->add_option("--age", o->age, "Age, years (selects the strength norms)")->default_val(40)->check(finite_number());
   generic->add_option("--strength", o->strength, "Strength tests or what-if weaknesses (JSON; see docs/generic-model.md)");
   generic->add_option("-o,--output", o->output, "Output .osim file")->required();
   generic->callback([o] { g_action = [o] { export_generic_model(*o); }; });

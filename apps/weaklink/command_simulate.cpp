@@ -19,6 +19,7 @@
 #include "model/generic/generic_tables.hpp"
 #include "model/generic/person.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 namespace weaklink::cli {
 
@@ -32,8 +33,11 @@ struct SimulateOptions {
   std::vector<std::string> params;
 };
 
-io::Table table(const std::string& name, const std::vector<double>& time, std::vector<std::string> labels, Eigen::MatrixXd data) {
+// Every table carries the result's validity in its header (valid=true, or valid=false and why).
+io::Table table(const std::string& name, const std::vector<double>& time, std::vector<std::string> labels, Eigen::MatrixXd data,
+                const ResultValidity& validity) {
   io::Table t;
+  t.metadata = validity.header();
   t.name = name;
   t.time = time;
   t.labels = std::move(labels);
@@ -47,7 +51,7 @@ void write_results(const Model& model, const ActivityResult& r, io::OutputSet& o
   const int n = static_cast<int>(time.size());
   const std::string base = r.activity + "_";
   {  // kinematics, degrees for rotations (as OpenSim's .mot)
-    io::Table t = table("Coordinates", time, {}, r.motion.motion.q);
+    io::Table t = table("Coordinates", time, {}, r.motion.motion.q, r.validity);
     t.in_degrees = true;
     for (int c = 0; c < model.nq(); ++c) {
       t.labels.push_back(model.coordinates[static_cast<std::size_t>(c)].name);
@@ -61,14 +65,14 @@ void write_results(const Model& model, const ActivityResult& r, io::OutputSet& o
       const std::string s = p.name + "_on_" + r.motion.contacts.surfaces[static_cast<std::size_t>(p.surface)].name;
       for (const char* a : {"_Fx", "_Fy", "_Fz"}) labels.push_back(s + a);
     }
-    out.write_storage((base + "contact_forces.sto"), table("ContactForces", time, labels, r.contact_forces));
+    out.write_storage((base + "contact_forces.sto"), table("ContactForces", time, labels, r.contact_forces, r.validity));
   }
-  out.write_storage((base + "activations.sto"), table("Activations", time, r.actuator_names, r.activations));
-  out.write_storage((base + "muscle_forces.sto"), table("MuscleForces", time, r.actuator_names, r.forces));
+  out.write_storage((base + "activations.sto"), table("Activations", time, r.actuator_names, r.activations, r.validity));
+  out.write_storage((base + "muscle_forces.sto"), table("MuscleForces", time, r.actuator_names, r.forces, r.validity));
   {
     std::vector<std::string> labels;
     for (int c : r.reserve_coordinates) labels.push_back(model.coordinates[static_cast<std::size_t>(c)].name + "_reserve");
-    out.write_storage((base + "reserves.sto"), table("Reserves", time, labels, r.reserves));
+    out.write_storage((base + "reserves.sto"), table("Reserves", time, labels, r.reserves, r.validity));
   }
   {
     Eigen::MatrixXd d(n, 13);
@@ -82,7 +86,7 @@ void write_results(const Model& model, const ActivityResult& r, io::OutputSet& o
                             {"L5S1_compression", "L5S1_shear_anterior", "L5S1_shear_right", "hip_r_contact", "hip_l_contact",
                              "knee_r_contact", "knee_l_contact", "residual_Fx", "residual_Fy", "residual_Fz", "residual_Mx",
                              "residual_My", "residual_Mz"},
-                            d));
+                            d, r.validity));
   }
 }
 
@@ -125,6 +129,8 @@ void run_simulate(const SimulateOptions& o) {
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
   out.commit();
   std::cout << fmt::format("wrote {}/{}_*.mot/.sto\n", o.output, activity.name);
+  if (!r.validity.valid()) std::cout << "  INVALID RESULT (valid=false in every file): " << r.validity.reason() << "\n";
+  r.validity.throw_if_invalid("simulate " + activity.name);
 }
 
 void list_activities() {
@@ -142,10 +148,10 @@ void register_simulate_commands(CLI::App& app) {
   auto o = std::make_shared<SimulateOptions>();
   cmd->add_option("ACTIVITY", o->activity, "Activity name")->required();
   cmd->add_option("--model", o->model, "OpenSim model (.osim) with gait2392/Rajagopal coordinate names; default: the generic model");
-  cmd->add_option("--height", o->height, "Generic model: standing height, m")->default_val(1.75);
-  cmd->add_option("--mass", o->mass, "Generic model: body mass, kg")->default_val(72);
+  cmd->add_option("--height", o->height, "Generic model: standing height, m")->default_val(1.75)->check(finite_number());
+  cmd->add_option("--mass", o->mass, "Generic model: body mass, kg")->default_val(72)->check(finite_number());
   cmd->add_option("--sex", o->sex, "Generic model: female or male")->default_val("female");
-  cmd->add_option("--age", o->age, "Generic model: age, years")->default_val(40);
+  cmd->add_option("--age", o->age, "Generic model: age, years")->default_val(40)->check(finite_number());
   cmd->add_option("--strength", o->strength, "Generic model: strength tests or what-if weaknesses (JSON)");
   cmd->add_option("--param", o->params, "Activity parameter key=value (repeatable)");
   cmd->add_option("-o,--output", o->output, "Output folder")->default_val(".");

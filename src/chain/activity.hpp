@@ -114,6 +114,9 @@ struct ActivityPlan {
   // Solve the poses from the last frame back to the first (anchors fix, surfaces through sites
   // and capture balances start at the end): for motions that end in the state that defines them.
   bool solve_backwards = false;
+  // Non-periodic motions: at most this many poses per second are solved (the grid the activity's
+  // default frames give); more frames sample the splines through them. 0: a pose every frame.
+  double pose_rate = 0;
   // Starting values of untracked coordinates for the first frame (e.g. pelvis_tilt when lying).
   std::vector<std::pair<std::string, double>> initial;
   // Walking: one periodic cycle. The pelvis moves forward at the speed that keeps the stance

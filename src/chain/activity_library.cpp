@@ -133,7 +133,12 @@ void upright_trunk(ActivityPlan& p, double pelvis_tilt = 0, double lumbar_extens
 ActivityParameter param(std::string name, double value, double min, double max, std::string unit, std::string description) {
   return {std::move(name), std::move(unit), std::move(description), value, min, max};
 }
-ActivityParameter duration_param(double value) { return param("duration", value, 0.2, 20, "s", "duration of one repetition"); }
+// `min`: the shortest duration the activity's contacts can carry: faster, its accelerations need
+// forces the contacts cannot give (pulling on the floor, or a capture point beyond the feet), and
+// equilibrium fails (measured on the generic model: docs/activities.md, "Parameter ranges").
+ActivityParameter duration_param(double value, double min = 0.2) {
+  return param("duration", value, min, 20, "s", "duration of one repetition");
+}
 ActivityParameter frames_param(int value) { return param("frames", value, 6, 2000, "", "number of frames simulated"); }
 
 // ---- standing and sitting ------------------------------------------------------------------
@@ -604,9 +609,22 @@ ActivityPlan step_up(const ActivityParameters& a) {
 
 std::vector<Activity> build_library() {
   std::vector<Activity> lib;
+  // The pose grid of the default frames and duration (ActivityPlan::pose_rate): the frames whose
+  // results are documented and tested; asking for more frames samples the same motion.
   auto add = [&](std::string name, std::string description, std::vector<ActivityParameter> params,
                  std::function<ActivityPlan(const ActivityParameters&)> plan) {
-    lib.push_back({std::move(name), std::move(description), std::move(params), std::move(plan)});
+    double frames = 0, duration = 0;
+    for (const auto& p : params) {
+      if (p.name == "frames") frames = p.value;
+      if (p.name == "duration") duration = p.value;
+    }
+    const double rate = frames > 1 && duration > 0 ? (frames - 1) / duration : 0.0;
+    auto with_rate = [plan = std::move(plan), rate](const ActivityParameters& a) {
+      ActivityPlan p = plan(a);
+      if (!p.periodic) p.pose_rate = rate;
+      return p;
+    };
+    lib.push_back({std::move(name), std::move(description), std::move(params), std::move(with_rate)});
   };
   add("standing", "Quiet standing on both feet, upright.", {duration_param(1), frames_param(11)}, standing);
   add("sitting_upright", "Sitting upright on a stool, feet flat, no backrest.", {duration_param(1), frames_param(11)},
@@ -615,53 +633,55 @@ std::vector<Activity> build_library() {
       [](const ActivityParameters& a) { return sitting(a, 30, 24, false); });
   add("sitting_backrest", "Sitting leaning back against a backrest.", {duration_param(1), frames_param(11)},
       [](const ActivityParameters& a) { return sitting(a, 25, 10, true); });
-  std::vector<ActivityParameter> sts = {duration_param(2.0), frames_param(61),
-                                        param("seat_off", 0.35, 0.2, 0.6, "fraction", "when the thighs leave the seat"),
-                                        param("trunk_lean", 44, 20, 70, "deg", "trunk inclination from vertical at seat-off"),
+  std::vector<ActivityParameter> sts = {duration_param(2.0, 2.0), frames_param(61),
+                                        param("seat_off", 0.35, 0.35, 0.6, "fraction", "when the thighs leave the seat"),
+                                        param("trunk_lean", 44, 30, 50, "deg", "trunk inclination from vertical at seat-off"),
                                         param("knee_start", 112, 70, 125, "deg", "knee flexion while seated (feet behind the knees above 90)")};
   add("sit_to_stand", "Getting up from a chair without using the arms.", sts,
       [](const ActivityParameters& a) { return sit_to_stand(a, false); });
   add("stand_to_sit", "Sitting down on a chair without using the arms.", sts,
       [](const ActivityParameters& a) { return sit_to_stand(a, true); });
   add("walking", "Level walking at a comfortable pace (one stride).",
-      {param("cadence", 105, 80, 130, "steps/min", "steps per minute (sets the stride time)"), frames_param(100)}, walking);
+      {param("cadence", 105, 80, 110, "steps/min", "steps per minute (sets the stride time)"), frames_param(100)}, walking);
   add("squat", "Bodyweight squat down and up, feet flat.",
-      {duration_param(3), frames_param(61), param("depth", 90, 20, 130, "deg", "knee and hip flexion at the bottom"),
+      {duration_param(3, 1.0), frames_param(61), param("depth", 90, 20, 130, "deg", "knee and hip flexion at the bottom"),
        param("trunk_lean", 40, 0, 70, "deg", "trunk inclination from vertical at the bottom")},
       squat);
-  std::vector<ActivityParameter> lift_params = {duration_param(2.0), frames_param(41), param("load", 10, 0, 40, "kg", "mass of the box")};
+  std::vector<ActivityParameter> lift_params = {duration_param(2.0, 0.75), frames_param(41), param("load", 10, 0, 40, "kg", "mass of the box")};
   add("stoop_lift", "Lifting a box from the floor with straight knees and a bent back.", lift_params,
       [](const ActivityParameters& a) { return lift(a, true); });
   add("squat_lift", "Lifting a box from the floor by bending the knees.", lift_params,
       [](const ActivityParameters& a) { return lift(a, false); });
-  std::vector<ActivityParameter> bridge = {duration_param(3), frames_param(41),
+  std::vector<ActivityParameter> bridge = {duration_param(3, 1.75), frames_param(41),
                                            param("start_hip", 45, 20, 70, "deg", "hip flexion lying down"),
-                                           param("top_hip", 0, -15, 30, "deg", "hip flexion at the top")};
+                                           param("top_hip", 0, -10, 30, "deg", "hip flexion at the top")};
   add("hip_bridge", "Hip bridge on both feet: lying on the back, lifting the hips.", bridge,
       [](const ActivityParameters& a) { return hip_bridge(a, false); });
   add("single_leg_bridge", "Hip bridge on the right foot, the left leg straight.", bridge,
       [](const ActivityParameters& a) { return hip_bridge(a, true); });
   add("clamshell", "Side-lying on the left, knees bent, opening the right knee.",
-      {duration_param(2), frames_param(41), param("hip_flexion", 30, 0, 90, "deg", "hip flexion (30 or 60 in Willcox & Burden 2013)"),
+      {duration_param(2, 0.5), frames_param(41), param("hip_flexion", 30, 0, 60, "deg", "hip flexion (30 or 60 in Willcox & Burden 2013)"),
        param("opening", 30, 0, 50, "deg", "external rotation of the top hip"), param("band", 0, 0, 1, "0/1", "an elastic band around the knees"),
        param("band_force", 20.5, 0, 100, "N", "band force at 100 % elongation (green TheraBand 20.5 N)"),
        param("band_length", 0.3, 0.1, 1, "m", "rest length of the band loop")},
       [](const ActivityParameters& a) { return side_lying(a, true); });
   add("side_lying_abduction", "Side-lying on the left, lifting the straight right leg.",
-      {duration_param(2), frames_param(41), param("opening", 35, 0, 50, "deg", "abduction of the top hip")},
+      {duration_param(2, 0.5), frames_param(41), param("opening", 35, 0, 50, "deg", "abduction of the top hip")},
       [](const ActivityParameters& a) { return side_lying(a, false); });
   add("leg_press", "Seated leg press against a weight stack.",
-      {duration_param(3), frames_param(61), param("load", 60, 0, 300, "kg", "weight stack"),
+      {duration_param(3, 0.5), frames_param(61), param("load", 60, 0, 300, "kg", "weight stack"),
        param("knee_start", 90, 40, 120, "deg", "knee flexion at the start"), param("recline", 30, 0, 60, "deg", "backrest recline from vertical")},
       leg_press);
   add("standing_hip_external_rotation", "Standing on the left leg, turning the bent right leg outwards against a band.",
-      {duration_param(2), frames_param(41), param("rotation", 30, 0, 45, "deg", "external rotation of the right hip"),
-       param("band_force", 20.5, 0, 100, "N", "band force at 100 % elongation"), param("band_length", 0.5, 0.1, 2, "m", "rest length of the band")},
+      {duration_param(2, 0.75), frames_param(41), param("rotation", 30, 0, 45, "deg", "external rotation of the right hip"),
+       param("band_force", 20.5, 0, 50, "N", "band force at 100 % elongation"), param("band_length", 0.5, 0.1, 2, "m", "rest length of the band")},
       standing_external_rotation);
-  // Step-up: 2.5 s by default, slow enough for its quasi-static balance to hold (at 2 s the swing
-  // leg's accelerations move the zero-moment point just off the lead foot: a 1.5 N residual).
+  // Step-up: 2.5 s by default, slow enough for its quasi-static balance to hold. The start pose
+  // scales the hip and knee flexion measured on a 20.3 cm step with the height: above 0.27 m
+  // (knee 120°) that pose can no longer keep the lead foot on the step and balanced over it, so
+  // the height stops at 0.25 m.
   add("step_up", "Stepping up onto a step with the right foot (from the trailing foot's lift-off).",
-      {duration_param(2.5), frames_param(41), param("height", 0.2, 0.05, 0.45, "m", "step height")}, step_up);
+      {duration_param(2.5, 1.5), frames_param(41), param("height", 0.2, 0.05, 0.25, "m", "step height")}, step_up);
   return lib;
 }
 
@@ -710,6 +730,7 @@ ActivityParameters activity_parameters(const Activity& activity, const std::vect
       throw InputError(fmt::format("--param '{}': '{}' is not a number", o, value));
     if (v < it->min || v > it->max)
       throw InputError(fmt::format("--param '{}': {} must be between {} and {} {}", o, key, it->min, it->max, it->unit));
+    if (key == "frames" && v != std::floor(v)) throw InputError(fmt::format("--param '{}': frames must be a whole number", o));
     it->value = v;
   }
   return out;

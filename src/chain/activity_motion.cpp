@@ -18,6 +18,9 @@ namespace weaklink {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Weight (per rad² or m²) of the pull of free coordinates towards the starting pose (anchored_poses);
+// the anchors weigh 1 per m², the tracks 1e4.
+constexpr double kFreeCoordinateWeight = 1e-6;
 
 // Arm length from the shoulder centre to the grip (mid-hand), as fractions of stature, and the
 // hip-centre-to-ankle-centre length as a fraction of stature: Drillis R, Contini R (1966) Body
@@ -49,6 +52,7 @@ class Builder {
 
   ActivityMotion build() {
     const int n = plan_.frames;
+    frames_ = n;
     if (n < 6) fail(name_, "needs at least 6 frames");
     if (!(plan_.duration > 0)) fail(name_, "needs a positive duration");
     out_.motion.time.resize(static_cast<std::size_t>(n));
@@ -63,8 +67,24 @@ class Builder {
       differentiate();
       if (!plan_.feet.empty()) gait_balance();
     } else {
-      anchored_poses();
-      differentiate();
+      // The poses are solved on the activity's own grid (pose_rate) and the frames sample the
+      // quintic splines through them: any number of frames samples the same motion, instead of
+      // differentiating pose-solver noise (which grows as 1/dt²) or a path the sliding anchors
+      // took differently on a different grid.
+      const int poses = plan_.pose_rate > 0 ? std::max(6, static_cast<int>(std::ceil(plan_.pose_rate * plan_.duration - 1e-9)) + 1) : n;
+      if (poses == n) {
+        anchored_poses();
+        differentiate();
+      } else {
+        const std::vector<double> frame_times = out_.motion.time;
+        frames_ = poses;
+        out_.motion.time.resize(static_cast<std::size_t>(poses));
+        for (int i = 0; i < poses; ++i) out_.motion.time[static_cast<std::size_t>(i)] = plan_.duration * i / (poses - 1);
+        out_.motion.q.resize(poses, m_.nq());
+        anchored_poses();
+        resample(frame_times);
+        frames_ = n;
+      }
     }
     resolve_contacts();
     sample_loads();
@@ -72,6 +92,9 @@ class Builder {
   }
 
  private:
+  // Frames of the pose grid being solved (plan_.frames unless resampled).
+  int frames_ = 0;
+
   SiteRef site(const std::string& name) const {
     const int k = find_contact_site(m_, name);
     if (k < 0) fail(name_, "the model has no contact site '" + name + "' (marker contact_" + name + ")");
@@ -134,16 +157,33 @@ class Builder {
     // take the anchors); where they conflict the tracks win and the anchor error says so.
     std::vector<IKCoordinateGoal> coordinate_goals;
     for (const auto& t : tracks_) coordinate_goals.push_back({t.coordinate, 1e4});
-    IKProblem problem(m_, marker_goals, coordinate_goals);
-    IKWorkspace ws(problem);
-    const int ng = static_cast<int>(goals.size());
-    std::vector<double> observed(3 * static_cast<std::size_t>(ng), kNaN), targets(tracks_.size());
     Eigen::VectorXd q = m_.default_q();
     for (const auto& [name, value] : plan_.initial) {
       const int c = m_.find_coordinate(name);
       if (c < 0) fail(name_, "the model has no coordinate '" + name + "'");
       q[c] = anatomical_sign(m_, c) * value;
     }
+    // The free coordinates are pulled, a million times more weakly than the anchors, towards the
+    // starting pose. Where the anchors leave a free direction (feet and shoulders on the floor
+    // let the hips and ankles trade angles) the pose is then unique at every instant, not
+    // wherever the warm start drifted: without this the drift is noise that the splines turn
+    // into accelerations growing as 1/dt², and results that change with the number of frames.
+    std::vector<double> rest;  // target per free coordinate, goals after the tracks
+    {
+      std::vector<char> tracked(static_cast<std::size_t>(m_.nq()), 0);
+      for (const auto& t : tracks_) tracked[static_cast<std::size_t>(t.coordinate)] = 1;
+      for (int c = 0; c < m_.nq(); ++c) {
+        const Coordinate& co = m_.coordinates[static_cast<std::size_t>(c)];
+        if (tracked[static_cast<std::size_t>(c)] || co.locked || co.coupler >= 0) continue;
+        coordinate_goals.push_back({c, kFreeCoordinateWeight});
+        rest.push_back(q[c]);
+      }
+    }
+    IKProblem problem(m_, marker_goals, coordinate_goals);
+    IKWorkspace ws(problem);
+    const int ng = static_cast<int>(goals.size());
+    std::vector<double> observed(3 * static_cast<std::size_t>(ng), kNaN), targets(tracks_.size());
+    targets.insert(targets.end(), rest.begin(), rest.end());
     std::vector<char> placed(plan_.surfaces.size(), 0), surface_anchored(plan_.surfaces.size(), 0);
     for (const auto& goal : goals) surface_anchored[static_cast<std::size_t>(goal.surface)] = 1;
     for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) placed[s] = plan_.surfaces[s].through_site.empty();
@@ -209,7 +249,7 @@ class Builder {
           o[2] = target.z();
         }
         solve_ik_frame(ws, observed.data(), targets.data(), q);
-        if (moved < 1e-7 && !(first && pass == 0)) break;  // 0.1 µm
+        if (moved < 1e-11 && !(first && pass == 0)) break;  // 10 pm
       }
       calc_forward_kinematics(m_, data_, q);
     };
@@ -238,8 +278,8 @@ class Builder {
     bool first_repeated = false;
     Vec3 previous_com = Vec3::Zero();
     double previous_time = 0;
-    for (int j = 0; j < plan_.frames; ++j) {
-      const int i = plan_.solve_backwards ? plan_.frames - 1 - j : j;
+    for (int j = 0; j < frames_; ++j) {
+      const int i = plan_.solve_backwards ? frames_ - 1 - j : j;
       const double t = time(i);
       now = t;
       for (auto& bal : balances) {
@@ -261,7 +301,7 @@ class Builder {
         bool any = false;
         for (std::size_t s = 0; s < plan_.surfaces.size(); ++s)
           if (!placed[s] && surface_anchored[s] == anchored &&
-              std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (plan_.frames - 1)) {
+              std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (frames_ - 1)) {
             place_surface(s);
             placed[s] = 1;
             any = true;
@@ -313,7 +353,7 @@ class Builder {
         bal.offset = bal.full;
         if (share < 1) solve(t, false);
         double e = imbalance(bal);
-        for (int it = 0; it < 12 && std::abs(e) > 1e-5; ++it) {
+        for (int it = 0; it < 12 && std::abs(e) > 1e-10; ++it) {
           if (bal.slope == 0) {  // first use: measure the slope with a small step
             const double step = 0.01;
             bal.full += step;
@@ -367,7 +407,7 @@ class Builder {
     for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) {
       if (placed[s]) continue;
       int best = 0;
-      for (int i = 0; i < plan_.frames; ++i)
+      for (int i = 0; i < frames_; ++i)
         if (std::abs(time(i) - plan_.surfaces[s].through_time) < std::abs(time(best) - plan_.surfaces[s].through_time)) best = i;
       calc_forward_kinematics(m_, data_, out_.motion.q.row(best).transpose());
       place_surface(s);
@@ -587,6 +627,28 @@ class Builder {
         out_.motion.qddot(i, c) = f.ddf;
       }
     }
+  }
+
+  // Coordinates, speeds and accelerations at `times` from quintic natural splines through the
+  // poses solved at out_.motion.time (non-periodic motions), which then become `times`.
+  void resample(const std::vector<double>& times) {
+    const int np = static_cast<int>(out_.motion.time.size()), n = static_cast<int>(times.size()), nq = m_.nq();
+    Eigen::MatrixXd q(n, nq);
+    out_.motion.u.resize(n, nq);
+    out_.motion.qddot.resize(n, nq);
+    std::vector<double> y(static_cast<std::size_t>(np));
+    for (int c = 0; c < nq; ++c) {
+      for (int k = 0; k < np; ++k) y[static_cast<std::size_t>(k)] = out_.motion.q(k, c);
+      const NaturalSpline spline(out_.motion.time, y, 5);
+      for (int i = 0; i < n; ++i) {
+        const FunctionValue f = spline.eval(times[static_cast<std::size_t>(i)]);
+        q(i, c) = f.f;
+        out_.motion.u(i, c) = f.df;
+        out_.motion.qddot(i, c) = f.ddf;
+      }
+    }
+    out_.motion.q = std::move(q);
+    out_.motion.time = times;
   }
 
   void resolve_contacts() {

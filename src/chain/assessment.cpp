@@ -461,6 +461,14 @@ Assessment compare_strength(const Model& model, const std::vector<std::string>& 
     aa.client = load_series(c);
     aa.baseline_summary = summarise(b, aa.baseline);
     aa.client_summary = summarise(c, aa.client);
+    for (const auto& reason : b.validity.reasons) aa.validity.fail(fmt::format("{} at norm strength: {}", aa.name, reason));
+    for (const auto& reason : c.validity.reasons) aa.validity.fail(fmt::format("{} at the client's strength: {}", aa.name, reason));
+    for (int g = 0; g < ng; ++g) {
+      const std::string label = aa.name + " with " + groups[static_cast<std::size_t>(g)].name;
+      aa.validity.check_finite(restored[static_cast<std::size_t>(g)][static_cast<std::size_t>(a)], label + " restored: peak L5/S1 load");
+      aa.validity.check_finite(weaker[static_cast<std::size_t>(g)][static_cast<std::size_t>(a)], label + " 10 % weaker: peak L5/S1 load");
+    }
+    for (const auto& reason : aa.validity.reasons) out.validity.fail(reason);
     // Compensations: the muscles whose strength is unchanged, by their mean activation's increase.
     for (std::size_t k = 0; k < actuator_muscle.size(); ++k) {
       const int m = actuator_muscle[k];

@@ -68,6 +68,7 @@ struct ActivityAssessment {
   bool feasible = true;
   std::vector<Shortfall> shortfalls;
   std::vector<std::string> warnings;
+  ResultValidity validity;  // both runs of this activity (simulate_activity.hpp's check) and its weak-link runs
 };
 
 struct WeakLink {
@@ -109,6 +110,7 @@ struct Assessment {
   std::vector<WeakLink> weak_links;
   std::vector<RegionDemand> muscle_demand;
   std::vector<std::string> warnings;
+  ResultValidity validity;  // every activity's; invalid: the report is written with valid=false and the run fails (exit 4)
 };
 
 // The smallest strength factor the infeasibility search tries.

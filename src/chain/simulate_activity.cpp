@@ -166,7 +166,45 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
   const std::string wrap = wrap_skipped_warning(model, r.frames);
   if (!wrap.empty()) r.warnings.push_back(wrap);
   if (lumbar < 0) r.warnings.push_back("the model has no lumbar_extension coordinate: no L5/S1 loads");
+  check_activity_result(r);
   return r;
+}
+
+void check_activity_result(ActivityResult& r) {
+  ResultValidity& v = r.validity;
+  v = ResultValidity{};
+  v.check_finite(r.motion.motion.q, "the motion's coordinates");
+  v.check_finite(r.motion.motion.u, "the motion's speeds");
+  v.check_finite(r.motion.motion.qddot, "the motion's accelerations");
+  v.check_finite(r.activations, "the activations");
+  v.check_finite(r.forces, "the muscle forces");
+  v.check_finite(r.contact_forces, "the contact forces");
+  v.check_finite(r.reserves, "the reserves");
+  v.check_finite(r.equilibrium, "the whole-body residual");
+  Eigen::MatrixXd joints(static_cast<Eigen::Index>(r.joints.size()), 7);
+  for (std::size_t i = 0; i < r.joints.size(); ++i) {
+    const JointLoads& j = r.joints[i];
+    joints.row(static_cast<Eigen::Index>(i)) << j.lumbar_compression, j.lumbar_shear_ap, j.lumbar_shear_lateral, j.hip_r, j.hip_l,
+        j.knee_r, j.knee_l;
+  }
+  v.check_finite(joints, "the joint loads");
+  // The pose must be the activity's: contact sites more than 2 cm from their surfaces (where the
+  // contacts still carry full load, contact_availability) mean the motion is not the one described.
+  if (r.motion.max_anchor_error > kAnchorTolerance)
+    v.fail(fmt::format("the pose misses its contacts by {:.0f} mm (more than {:.0f} mm): the activity's tracks and contacts cannot "
+                       "be met together",
+                       1000 * r.motion.max_anchor_error, 1000 * kAnchorTolerance));
+  // Measured trials apply their recorded ground reactions as known loads and solve no contacts:
+  // their residual is the data's own inconsistency, which residual actuators absorb as in OpenSim.
+  if (!v.valid() || r.motion.contacts.pairs.empty()) return;
+  const double force = max_residual_force(r), moment = max_residual_moment(r), bw = r.body_weight;
+  if (force > kResidualForceTolerance * bw)
+    v.fail(fmt::format("whole-body residual force {:.3g} N exceeds {:g} % of body weight ({:.1f} N): the contacts cannot produce this "
+                       "motion's accelerations",
+                       force, 100 * kResidualForceTolerance, kResidualForceTolerance * bw));
+  if (moment > kResidualMomentTolerance * bw)
+    v.fail(fmt::format("whole-body residual moment {:.3g} N·m exceeds {:g} % of body weight x 1 m ({:.1f} N·m)", moment,
+                       100 * kResidualMomentTolerance, kResidualMomentTolerance * bw));
 }
 
 double max_residual_force(const ActivityResult& r) {

@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 
 #include "chain/activity_motion.hpp"
+#include "core/result_validity.hpp"
 #include "model/model.hpp"
 #include "solvers/static_optimization.hpp"
 
@@ -55,7 +56,24 @@ struct ActivityResult {
   std::vector<JointLoads> joints;             // per frame
   std::vector<StaticOptimizationFrame> frames;
   std::vector<std::string> warnings;
+  // Non-finite numbers, or whole-body equilibrium off by more than the tolerances below
+  // (check_activity_result).
+  ResultValidity validity;
 };
+
+// Whole-body equilibrium tolerances of a simulated activity: the contacts are solved with the
+// muscles, so the external forces must balance the motion; a residual force beyond 1 % of body
+// weight, or a residual moment beyond 1 % of body weight times 1 m, means the motion cannot be
+// produced by the model's contacts (OpenSim's guideline for residual moments, Hicks JL et al.
+// 2015 J Biomech Eng 137:020905, scales 1 % of the external force by the centre-of-mass height,
+// about 1 m in standing adults).
+inline constexpr double kResidualForceTolerance = 0.01;   // × body weight
+inline constexpr double kResidualMomentTolerance = 0.01;  // × body weight × 1 m
+inline constexpr double kAnchorTolerance = 0.02;          // m: contact sites off their surfaces
+
+// Sets r.validity: every number finite; residuals within the tolerances where the contacts are
+// solved (a measured trial's residual is its data's, absorbed by residual actuators).
+void check_activity_result(ActivityResult& r);
 
 // `strength` (may be empty) scales each actuator's force, StaticOptimization::actuators() order.
 ActivityResult simulate_activity(const Model& model, const std::string& activity, const ActivityMotion& motion,

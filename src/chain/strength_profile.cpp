@@ -1,6 +1,8 @@
 #include "chain/strength_profile.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <string_view>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +24,61 @@ double number_field(const json& e, const char* key, const std::string& where) {
   if (!v.is_number() || !std::isfinite(v.get<double>()))
     throw InputError(fmt::format("{}: '{}': expected a number", where, key));
   return v.get<double>();
+}
+
+// Plausible values of a strength test, chosen to span human strength with a wide margin, so that
+// only typing errors and wrong units fail: the strongest isometric joint torques measured in
+// people are ~500 N·m (trunk and knee extension, strength-trained men), about 6 N·m/kg. A value of
+// 0 is not a measurement of a muscle that works: a group that produced nothing is graded with
+// mmt_grade 0, which says so explicitly. Percentages run from 1 % to 300 % (three times the norm
+// or the model's own strength is beyond any trained athlete and beyond what the model's muscle
+// parameters were fitted for).
+struct PlausibleRange {
+  const char* key;
+  double lo, hi;  // lo is exclusive
+  const char* unit;
+};
+constexpr PlausibleRange kPlausible[] = {
+    {"torque_Nm", 0, 1000, "N·m"},
+    {"torque_Nm_per_kg", 0, 15, "N·m/kg"},
+    {"force_N", 0, 5000, "N"},
+    {"percent_of_norm", 0, 300, "%"},
+    {"percent_of_baseline", 0, 300, "%"},
+};
+constexpr double kMinPercent = 1.0;
+
+void check_plausible(const StrengthTest& t, const json& e) {
+  for (const auto& r : kPlausible) {
+    if (!e.contains(r.key)) continue;
+    const bool percent = std::string_view(r.unit) == "%";
+    const double lo = percent ? kMinPercent : r.lo;
+    const bool ok = percent ? (t.value >= lo && t.value <= r.hi) : (t.value > lo && t.value <= r.hi);
+    if (ok) break;
+    const std::string zero = t.value == 0 ? "; a group that produced no force at all is given as \"mmt_grade\": 0" : "";
+    throw InputError(fmt::format("{}: '{}': {:g} {} is outside the plausible range ({} {:g} to {:g} {}){}", t.where, r.key, t.value,
+                                 r.unit, percent ? "from" : "more than", lo, r.hi, r.unit, zero));
+  }
+  if (t.kind == StrengthTest::Kind::Dynamometer && t.value * t.lever_arm > kPlausible[0].hi)
+    throw InputError(fmt::format("{}: 'force_N' x 'lever_arm_m' = {:g} N·m is beyond the plausible {:g} N·m", t.where,
+                                 t.value * t.lever_arm, kPlausible[0].hi));
+}
+
+// A test posture within the model's range of motion for each joint (the generic model's ranges are
+// adults' normal active ranges, joint_ranges.csv): a posture beyond it is not one a person holds.
+// Coordinates the model lacks are left to max_isometric_torque, which names them.
+void check_posture_in_range(const Model& model, const std::map<std::string, double>& posture, const std::string& side,
+                            const std::string& where) {
+  for (const auto& [name, deg] : posture) {
+    int c = model.find_coordinate(name + "_" + side);
+    if (c < 0) c = model.find_coordinate(name);
+    if (c < 0) continue;
+    const Coordinate& co = model.coordinates[static_cast<std::size_t>(c)];
+    const double k = co.motion_type == MotionType::Rotational ? 180 / M_PI : 1.0;
+    const double lo = co.range_min * k, hi = co.range_max * k;
+    if (deg < lo - 1e-9 || deg > hi + 1e-9)
+      throw InputError(fmt::format("{}: posture '{}': {:g} is outside the joint's range of motion ({:g} to {:g} {})", where,
+                                   quote_input(name), deg, lo, hi, co.motion_type == MotionType::Rotational ? "degrees" : "m"));
+  }
 }
 
 }  // namespace
@@ -84,8 +141,7 @@ StrengthTest parse_strength_test(const nlohmann::json& e, const std::string& whe
   if (kinds != 1)
     throw InputError(t.where + ": expected exactly one of torque_Nm, torque_Nm_per_kg, force_N (+ lever_arm_m), "
                                "percent_of_norm, mmt_grade, percent_of_baseline");
-  if (t.kind != StrengthTest::Kind::MmtGrade && (t.value < 0 || (t.kind == StrengthTest::Kind::Torque && t.value > 2000)))
-    throw InputError(t.where + ": expected a non-negative value in a human range");
+  if (t.kind != StrengthTest::Kind::MmtGrade) check_plausible(t, e);
   if (t.kind == StrengthTest::Kind::PercentOfBaseline) {
     if (t.group.empty() && t.measure.empty()) throw InputError(t.where + ": 'percent_of_baseline' needs a 'group' or a 'measure'");
   } else if (t.measure.empty()) {
@@ -97,7 +153,13 @@ StrengthTest parse_strength_test(const nlohmann::json& e, const std::string& whe
     std::map<std::string, double> m;
     for (auto it = p.begin(); it != p.end(); ++it) {
       if (!it.value().is_number()) throw InputError(fmt::format("{}: posture '{}': expected degrees", t.where, it.key()));
-      m[it.key()] = it.value().get<double>();
+      const double deg = it.value().get<double>();
+      // No joint turns more than half a revolution from neutral; the model's own range is
+      // checked when the test is applied (check_posture_in_range).
+      if (!std::isfinite(deg) || std::abs(deg) > 180)
+        throw InputError(fmt::format("{}: posture '{}': {:g} degrees is not a joint angle (expected -180 to 180)", t.where,
+                                     quote_input(it.key()), deg));
+      m[it.key()] = deg;
     }
     t.posture = m;
   }
@@ -232,6 +294,7 @@ std::vector<StrengthAdjustment> apply_strength_profile(ModelSpec& spec, const Pe
         case StrengthTest::Kind::PercentOfBaseline: break;
       }
       const Model model = compile_model(spec);
+      if (test.posture) check_posture_in_range(model, *test.posture, side, test.where);
       Data data(model);
       const IsometricTorque before = max_isometric_torque(model, data, *measure, side, posture, muscles);
       adj.model_torque_before = before.total;

@@ -9,6 +9,7 @@
 #include "io/function_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/xml_document.hpp"
+#include "model/plausible_ranges.hpp"
 
 namespace weaklink::io {
 
@@ -164,6 +165,7 @@ class OsimReader {
     for (double v : body.inertia)
       if (!std::isfinite(v)) doc_.fail(b, "inertia must be finite numbers");
     if (!body.mass_center.allFinite()) doc_.fail(b, "mass_center must be finite numbers");
+    check_body_plausible(b, body);
     read_wrap_objects(b, body.name, body.wrap_objects);
     read_components(b, "/bodyset/" + body.name);
     spec_.bodies.push_back(body);
@@ -172,6 +174,28 @@ class OsimReader {
       for (auto j : b.child("Joint").children())
         if (j.type() == pugi::node_element) spec_.joints.push_back(read_old_joint(j, body.name));
     }
+  }
+
+  // Physically possible and within plausible_ranges.hpp: a real body, not an overflow.
+  void check_body_plausible(const xml_node& b, const BodySpec& body) const {
+    using namespace plausible;
+    if (body.mass > kMaxBodyMass)
+      doc_.fail(b, fmt::format("<mass> {:g} kg is beyond the plausible {:g} kg for one body", body.mass, kMaxBodyMass));
+    for (int i = 0; i < 6; ++i) {
+      const double v = body.inertia[static_cast<std::size_t>(i)];
+      if (std::abs(v) > kMaxInertia)
+        doc_.fail(b, fmt::format("inertia: {:g} kg·m² is beyond the plausible {:g} kg·m² for one body", v, kMaxInertia));
+    }
+    if (body.mass_center.cwiseAbs().maxCoeff() > kMaxLength)
+      doc_.fail(b, fmt::format("<mass_center> lies {:g} m from the body's origin (plausible: within {:g} m)",
+                               body.mass_center.cwiseAbs().maxCoeff(), kMaxLength));
+  }
+
+  // Offsets, locations and path points: within plausible::kMaxLength of their frame.
+  void check_length(const xml_node& n, const Vec3& v, const char* what) const {
+    if (v.cwiseAbs().maxCoeff() > plausible::kMaxLength)
+      doc_.fail(n, fmt::format("{} lies {:g} m from its frame (plausible: within {:g} m)", what, v.cwiseAbs().maxCoeff(),
+                               plausible::kMaxLength));
   }
 
   void read_wrap_objects(const xml_node& owner, const std::string& body, std::vector<WrapObjectSpec>& out) {
@@ -219,6 +243,7 @@ class OsimReader {
     s.translation = doc_.vec3(f, "translation", Vec3::Zero());
     s.orientation = doc_.vec3(f, "orientation", Vec3::Zero());
     if (!s.translation.allFinite() || !s.orientation.allFinite()) doc_.fail(f, "translation/orientation must be finite");
+    check_length(f, s.translation, "<translation>");
     return s;
   }
 
@@ -311,6 +336,9 @@ class OsimReader {
                        doc_.vec3(j, "orientation_in_parent", Vec3::Zero())};
     OffsetFrameSpec cf{child_body + "_offset", doc_.where(j), child_body, doc_.vec3(j, "location", Vec3::Zero()),
                        doc_.vec3(j, "orientation", Vec3::Zero())};
+    if (!pf.translation.allFinite() || !cf.translation.allFinite()) doc_.fail(j, "location_in_parent/location must be finite");
+    check_length(j, pf.translation, "<location_in_parent>");
+    check_length(j, cf.translation, "<location>");
     if (doc_.boolean(j, "reverse", false)) std::swap(pf, cf);
     s.frames = {pf, cf};
     s.parent_frame = pf.name;
@@ -356,6 +384,7 @@ class OsimReader {
     s.location = doc_.vec3(m, "location", Vec3::Zero());
     s.fixed = doc_.boolean(m, "fixed", false);
     if (!s.location.allFinite()) doc_.fail(m, "marker location must be finite");
+    check_length(m, s.location, "marker <location>");
     spec_.markers.push_back(s);
   }
 
@@ -365,6 +394,7 @@ class OsimReader {
     s.parent_frame = parent_frame_of(p);
     s.location = doc_.vec3(p, "location", Vec3::Zero());
     if (!s.location.allFinite()) doc_.fail(p, "path point location must be finite");
+    check_length(p, s.location, "path point <location>");
     const std::string tag = p.name();
     if (tag == "PathPoint" || tag == "MusclePoint") return s;
     if (tag == "ConditionalPathPoint" || tag == "MuscleViaPoint") {

@@ -11,6 +11,7 @@
 #include <numbers>
 
 #include "core/error.hpp"
+#include "model/plausible_ranges.hpp"
 
 namespace weaklink {
 
@@ -343,16 +344,18 @@ MuscleParams read_muscle_params(const pugi::xml_node& muscle, const pugi::xml_no
                  p.minimum_activation);
   }
 
-  r.check(finite(p.max_isometric_force) && p.max_isometric_force > 0, "max_isometric_force", p.max_isometric_force,
-          "a positive finite number");
-  r.check(finite(p.optimal_fiber_length) && p.optimal_fiber_length > 0, "optimal_fiber_length", p.optimal_fiber_length,
-          "a positive finite number");
-  r.check(finite(p.tendon_slack_length) && p.tendon_slack_length >= 0, "tendon_slack_length", p.tendon_slack_length,
-          "a finite number >= 0");
+  r.check(finite(p.max_isometric_force) && p.max_isometric_force > 0 && p.max_isometric_force <= plausible::kMaxMuscleForce,
+          "max_isometric_force", p.max_isometric_force, "a positive finite number (at most 1e5 N: plausible_ranges.hpp)");
+  r.check(finite(p.optimal_fiber_length) && p.optimal_fiber_length > 0 && p.optimal_fiber_length <= plausible::kMaxMuscleLength,
+          "optimal_fiber_length", p.optimal_fiber_length, "a positive finite number (at most 5 m: plausible_ranges.hpp)");
+  r.check(finite(p.tendon_slack_length) && p.tendon_slack_length >= 0 && p.tendon_slack_length <= plausible::kMaxMuscleLength,
+          "tendon_slack_length", p.tendon_slack_length, "a finite number >= 0 (at most 5 m: plausible_ranges.hpp)");
   r.check(p.pennation_angle_at_optimal >= 0 && p.pennation_angle_at_optimal < std::numbers::pi / 2,
           "pennation_angle_at_optimal", p.pennation_angle_at_optimal, "in [0, pi/2) radians");
-  r.check(finite(p.max_contraction_velocity) && p.max_contraction_velocity > 0, "max_contraction_velocity",
-          p.max_contraction_velocity, "a positive finite number");
+  r.check(finite(p.max_contraction_velocity) && p.max_contraction_velocity > 0 &&
+              p.max_contraction_velocity <= plausible::kMaxContractionVelocity,
+          "max_contraction_velocity", p.max_contraction_velocity,
+          "a positive finite number (at most 100 optimal fibre lengths/s: plausible_ranges.hpp)");
   r.check(!std::isnan(p.min_control) && !std::isnan(p.max_control) && p.min_control <= p.max_control, "min_control",
           p.min_control, "a number <= max_control");
   r.check(finite(p.default_activation), "default_activation", p.default_activation, "a finite number");

@@ -65,6 +65,8 @@ json assessment_json(const Assessment& a, const ReportContext& ctx) {
   j["kind"] = ctx.kind;
   j["generated_by"] = fmt::format("weaklink {}", version());
   j["summary"] = summary_sentences(a, ctx.client_name);
+  j["valid"] = a.validity.valid();
+  j["invalid_reasons"] = a.validity.reasons;
   json client = {{"name", ctx.client_name}, {"body_weight_N", num(a.body_weight)}, {"model", a.model_name}};
   if (ctx.person) {
     client["age"] = ctx.person->age_years;
@@ -98,7 +100,9 @@ json assessment_json(const Assessment& a, const ReportContext& ctx) {
                     {"client_summary", peaks(x.client_summary, bw)},
                     {"compensations", comp},
                     {"utilisation", util},
-                    {"feasibility", {{"feasible", x.feasible}, {"threshold", num(a.reserve_threshold)}, {"shortfalls", shortfalls}}}});
+                    {"feasibility", {{"feasible", x.feasible}, {"threshold", num(a.reserve_threshold)}, {"shortfalls", shortfalls}}},
+                    {"valid", x.validity.valid()},
+                    {"invalid_reasons", x.validity.reasons}});
   }
   j["activities"] = acts;
   json links = json::array();
@@ -170,7 +174,12 @@ std::vector<std::string> assessment_report_files() {
 }
 
 void write_assessment_report(io::OutputSet& out, const Assessment& a, const json& report) {
-  auto write = [&](const std::string& name, const std::string& text) { out.write(name, text); };
+  // CSV tables of an invalid result start with a comment line saying so (report.json: "valid").
+  const std::string invalid = a.validity.csv_comment();
+  auto write = [&](const std::string& name, const std::string& text) {
+    const bool csv = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
+    out.write(name, csv ? invalid + text : text);
+  };
   write("report.json", report.dump(1) + "\n");
   {
     std::string t = "activity,who,peak_compression_N,peak_compression_bw,integrated_compression_Ns,peak_shear_N,integrated_shear_Ns,"

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/result_validity.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "io/external_loads.hpp"
@@ -112,7 +113,14 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   }
   const ExternalForces* ext = external.size() > 0 ? &external : nullptr;
   const std::string base = io::output_file_name(model.name, o.model.string(), "<Model name>");
-  auto write = [&](const std::string& file, const io::Table& t) { outputs.write_storage(file, t, 8); };
+  // Tables are kept until every one is computed and checked (finite numbers only), so that each
+  // carries the result's validity in its header.
+  ResultValidity validity;
+  std::vector<std::pair<std::string, io::Table>> tables;
+  auto write = [&](const std::string& file, const io::Table& t) {
+    validity.check_finite(t.data, file);
+    tables.emplace_back(file, t);
+  };
 
   // 1. Inverse dynamics (net joint moments), in multibody-tree order as OpenSim's ID tool.
   {
@@ -151,6 +159,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   if (failed > 0)
     report.warnings.push_back(fmt::format("static optimization: {} of {} frames cannot be balanced within the actuators' bounds (see {}_feasibility.csv)",
                                           failed, so.frames.size(), base));
+  std::string feasibility_csv;
   {
     std::string csv = "time,feasible,max_residual,worst_coordinate,reserve_max,reserve_actuator\n";
     for (std::size_t k = 0; k < so.frames.size(); ++k) {
@@ -159,7 +168,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
                          f.worst_coordinate >= 0 ? model.coordinates[f.worst_coordinate].name : "", f.reserve_max,
                          f.reserve_actuator >= 0 ? so.actuator_names[f.reserve_actuator] : "");
     }
-    outputs.write(base + "_feasibility.csv", csv);
+    feasibility_csv = std::move(csv);
   }
 
   // 3. Joint reactions of every joint on its child, in the child's frame; lumbar loads.
@@ -194,8 +203,15 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
                             "mx, my, mz: moments about the joint centre (N m). Muscle forces are included.",
                             jt.name, child, child, child, child)));
   }
+  for (auto& [file, t] : tables) {
+    const auto h = validity.header();
+    t.metadata.insert(t.metadata.begin(), h.begin(), h.end());
+    outputs.write_storage(file, t, 8);
+  }
+  outputs.write(base + "_feasibility.csv", validity.csv_comment() + feasibility_csv);
   report.frames = static_cast<int>(n);
   report.written = outputs.commit();
+  report.validity = validity;
   return report;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/result_validity.hpp"
+
 namespace weaklink {
 
 struct RunToolOptions {
@@ -17,6 +19,7 @@ struct RunToolReport {
   std::vector<std::filesystem::path> written;
   std::vector<std::string> warnings;
   int frames = 0;
+  ResultValidity validity;  // invalid: every file says valid=false and why; the caller throws InvalidResultError
 };
 
 // Runs the AnalyzeTool setup file. Throws InputError for bad setups or inputs.

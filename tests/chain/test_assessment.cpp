@@ -57,7 +57,7 @@ TEST(ClientFile, BadFilesNameTheField) {
       {[](json& d) { d.erase("height_m"); d["height_cm"] = 168; }, {"unknown field 'height_cm'", "metres"}},
       {[](json& d) { d["sex"] = "x"; }, {"'sex'"}},
       {[](json& d) { d["strength"][0].erase("percent_of_norm"); d["strength"][0]["percent_of_norm"] = -5; },
-       {"strength[0]", "non-negative"}},
+       {"strength[0]", "'percent_of_norm'", "plausible range"}},
       {[](json& d) { d["strength"][1]["group"] = "hip wobblers"; }, {"strength[1]", "'group'", "unknown muscle group 'hip wobblers'"}},
       {[](json& d) { d["strength"][0].erase("percent_of_norm"); d["strength"][0]["torque_ftlb"] = 20; },
        {"strength[0]", "unknown field 'torque_ftlb'"}},

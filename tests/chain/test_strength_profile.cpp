@@ -47,7 +47,7 @@ TEST(StrengthProfile, MalformedFilesAreRejectedWithTheFileAndTheEntry) {
   expect_error(R"({"tests": [{"measure": "hip_abduction", "force_N": 200}]})", "lever_arm_m");
   expect_error(R"({"tests": [{"measure": "hip_abduction", "side": "up", "torque_Nm": 10}]})", "'side'");
   expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": "strong"}]})", "expected a number");
-  expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": -4}]})", "non-negative");
+  expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": -4}]})", "'torque_Nm': -4 N·m is outside the plausible range");
   expect_error(R"({"tests": [{"torque_Nm": 10}]})", "expected a 'measure'");
   expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": 10, "posture": [90]}]})", "'posture'");
   // Found by fuzz_client_files: a number beyond double's range made nlohmann throw out_of_range.
@@ -128,6 +128,47 @@ TEST(StrengthProfile, ImpossibleTargetsAreLimitedAndSaid) {
   EXPECT_NEAR(adj[0].factor, 0.02, 1e-12);
   ASSERT_FALSE(adj[0].warnings.empty());
   EXPECT_NE(adj[0].warnings[0].find("limited"), std::string::npos);
+}
+
+TEST(StrengthProfile, ValuesOutsidePhysicalSenseNameTheField) {
+  // Joint angles: finite and within half a revolution when read ...
+  expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": 40, "posture": {"hip_flexion": 1e308}}]})",
+               "posture 'hip_flexion': 1e+308 degrees is not a joint angle");
+  expect_error(R"({"tests": [{"measure": "hip_abduction", "torque_Nm": 40, "posture": {"knee_angle": -200}}]})",
+               "posture 'knee_angle'");
+  // ... torques, forces and percentages finite, above 0 and below their plausible maxima.
+  expect_error(R"({"tests": [{"group": "vastus medialis", "percent_of_baseline": 1e300}]})", "'percent_of_baseline': 1e+300 %");
+  expect_error(R"({"tests": [{"group": "vastus medialis", "percent_of_baseline": 1000}]})", "from 1 to 300 %");
+  expect_error(R"({"tests": [{"group": "vastus medialis", "percent_of_baseline": 0}]})", "'percent_of_baseline': 0 %");
+  expect_error(R"({"tests": [{"measure": "knee_extension", "percent_of_norm": 0.5}]})", "'percent_of_norm'");
+  expect_error(R"({"tests": [{"measure": "knee_extension", "torque_Nm": 0}]})", "\"mmt_grade\": 0");
+  expect_error(R"({"tests": [{"measure": "knee_extension", "torque_Nm": 1500}]})", "more than 0 to 1000 N·m");
+  expect_error(R"({"tests": [{"measure": "knee_extension", "torque_Nm_per_kg": 40}]})", "'torque_Nm_per_kg'");
+  expect_error(R"({"tests": [{"measure": "knee_extension", "force_N": 4000, "lever_arm_m": 1.0}]})", "'force_N' x 'lever_arm_m'");
+  expect_error(R"({"tests": [{"measure": "knee_extension", "force_N": 9000, "lever_arm_m": 0.1}]})", "'force_N': 9000 N");
+  // The ends of the ranges are accepted.
+  EXPECT_NO_THROW(parse_strength_profile(R"({"tests": [{"group": "vastus medialis", "percent_of_baseline": 1},
+                                                       {"group": "vastus medialis", "percent_of_baseline": 300},
+                                                       {"measure": "knee_extension", "torque_Nm": 1000}]})",
+                                         "ok.json"));
+}
+
+TEST(StrengthProfile, APostureOutsideTheJointsRangeOfMotionIsRejectedWhenApplied) {
+  const Person p = adult();
+  ModelSpec spec = build_generic_model(p);
+  try {
+    (void)apply_strength_profile(
+        spec, p,
+        parse_strength_profile(R"({"tests": [{"measure": "hip_abduction", "side": "right", "torque_Nm": 40, "posture": {"hip_flexion": 170}}]})",
+                               "client.json"),
+        GenericTables::builtin());
+    ADD_FAILURE() << "a hip flexed 170 degrees was accepted";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("client.json: tests[0]: posture 'hip_flexion': 170 is outside the joint's range of motion (-30 to 120 degrees)"),
+              std::string::npos)
+        << what;
+  }
 }
 
 }  // namespace

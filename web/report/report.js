@@ -576,6 +576,15 @@
         'activities. "Baseline" is the same person at normal (norm) strength; "client" uses the measured strength. ' +
         'Forces are in newtons (N); "× BW" means multiples of body weight.'),
       h('ul', { class: 'client-facts' }, facts));
+    // A result that breaks physics (non-finite numbers, equilibrium not met) is shown as such
+    // before anything else: its numbers must not be read as an assessment.
+    if (data.valid === false) {
+      header.insertBefore(h('div', { class: 'invalid-result', role: 'alert' },
+        h('h2', { text: 'Invalid result: these numbers break physics' }),
+        h('p', { text: 'weaklink could not produce a physically consistent result for this input (exit code 4). ' +
+          'Do not use the loads below. Why:' }),
+        list(arr(data.invalid_reasons), 'plain')), header.firstChild.nextSibling);
+    }
     var summary = arr(data.summary);
     if (summary.length) {
       header.appendChild(h('h2', { text: 'Summary' }));
