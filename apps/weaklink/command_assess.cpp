@@ -89,13 +89,10 @@ void finish(const Assessment& a, const ReportContext& ctx, io::OutputSet& out, c
   for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
   write_assessment_report(out, a, report);
   const auto written = out.commit();
-  std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables
-", written.size(),
+  std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables\n", written.size(),
                            out.folder().string());
   if (!a.validity.valid())
-    std::cout << "
-  INVALID RESULT (valid=false in report.json, report.html and the CSV tables): " << a.validity.reason() << "
-";
+    std::cout << "\n  INVALID RESULT (valid=false in report.json, report.html and the CSV tables): " << a.validity.reason() << "\n";
   a.validity.throw_if_invalid("assessment of " + who);
 }
 
