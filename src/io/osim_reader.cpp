@@ -107,7 +107,19 @@ class OsimReader {
     if (auto d = root.child("defaults"))
       for (auto c : d.children())
         if (c.type() == pugi::node_element) defaults_[c.name()] = c;
-    for (auto f : set_objects(set)) read_force(f);
+    // OpenSim's ForceSet::append skips a force whose name the model already has (the first kept).
+    std::set<std::string> names(spec_.force_order.begin(), spec_.force_order.end());
+    std::vector<std::string> skipped;
+    for (auto f : set_objects(set)) {
+      if (names.insert(name_of(f)).second) read_force(f);
+      else skipped.push_back(name_of(f));
+    }
+    if (!skipped.empty()) {
+      std::string list;
+      for (std::size_t k = 0; k < skipped.size() && k < 5; ++k) list += (k ? ", '" : "'") + quote_input(skipped[k]) + "'";
+      spec_.warnings.push_back(doc_.name() + ": " + std::to_string(skipped.size()) + " force(s) named like forces already in the model (" +
+                               list + (skipped.size() > 5 ? ", ..." : "") + ") skipped, as OpenSim does");
+    }
     spec_.document_version = model_version;
     return std::move(spec_);
   }
