@@ -22,6 +22,12 @@ double spring_generalized_force(const PassiveForce& f, double q, double qdot) {
   return -f.stiffness * (q - f.rest_length) - f.viscosity * qdot;
 }
 
+// ExpressionBasedCoordinateForce: the expression's value in q and qdot (positive along +q).
+double expression_force(const PassiveForce& f, double q, double qdot) {
+  const double values[2] = {q, qdot};
+  return f.expression.eval(values);
+}
+
 // A PointToPointSpring's points (Ground) and the force on point 1 (the opposite acts on point 2).
 void spring_geometry(const PassiveForce& f, const Data& data, Vec3& p1, Vec3& p2, Vec3& f1) {
   p1 = data.X_GB[f.body1].apply(f.point1);
@@ -42,6 +48,9 @@ void for_each_passive_load(const Model& model, const Data& data, const Eigen::Re
         break;
       case Kind::SpringGeneralized:
         coordinate(f.coordinate, spring_generalized_force(f, q[f.coordinate], qdot[f.coordinate]));
+        break;
+      case Kind::ExpressionCoordinate:
+        coordinate(f.coordinate, expression_force(f, q[f.coordinate], qdot[f.coordinate]));
         break;
       case Kind::PointToPointSpring: {
         Vec3 p1, p2, f1;
@@ -107,6 +116,7 @@ std::vector<std::string> passive_force_labels(const Model& model, int k) {
   switch (f.kind) {
     case Kind::CoordinateLimit: return {f.name, "PotentialEnergy"};
     case Kind::SpringGeneralized: return {f.name + "_Force"};
+    case Kind::ExpressionCoordinate: return {f.name};
     case Kind::PointToPointSpring: {
       std::vector<std::string> out;
       for (int b : {f.body1, f.body2})
@@ -121,7 +131,8 @@ std::vector<std::string> passive_force_labels(const Model& model, int k) {
 int passive_force_record_size(const Model& model, int k) {
   switch (model.passive_forces[static_cast<std::size_t>(k)].kind) {
     case Kind::CoordinateLimit: return 2;
-    case Kind::SpringGeneralized: return 1;
+    case Kind::SpringGeneralized:
+    case Kind::ExpressionCoordinate: return 1;
     case Kind::PointToPointSpring: return 12;
   }
   return 0;
@@ -137,6 +148,9 @@ void record_passive_force(const Model& model, const Data& data, int k, const Eig
       break;
     case Kind::SpringGeneralized:
       out[0] = spring_generalized_force(f, q[f.coordinate], qdot[f.coordinate]);
+      break;
+    case Kind::ExpressionCoordinate:
+      out[0] = expression_force(f, q[f.coordinate], qdot[f.coordinate]);
       break;
     case Kind::PointToPointSpring: {
       Vec3 p1, p2, f1;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/expression.hpp"
 #include "io/function_reader.hpp"
 #include "io/xml_document.hpp"
 
@@ -469,7 +470,17 @@ class OsimReader {
       spec_.muscles.push_back(std::move(m));
       return;
     }
-    if (tag == "CoordinateLimitForce" || tag == "SpringGeneralizedForce" || tag == "PointToPointSpring") {
+    if (tag == "ExpressionBasedCoordinateForce" && applies_force(f)) {
+      // Modelled when weaklink's expression compiler understands the expression; otherwise named.
+      std::string error;
+      if (!Expression::compile(str(f, "expression", "0.0"), {"q", "qdot"}, error)) {
+        unsupported(f, "/forceset", "force element ignored: its expression is not supported (" + error + ")");
+        spec_.unsupported.back().unmodelled_force = true;
+        return;
+      }
+    }
+    if (tag == "CoordinateLimitForce" || tag == "SpringGeneralizedForce" || tag == "PointToPointSpring" ||
+        tag == "ExpressionBasedCoordinateForce") {
       if (applies_force(f)) spec_.passive_forces.push_back(read_passive_force(f, tag));
       return;
     }
@@ -530,6 +541,11 @@ class OsimReader {
     }
     p.coordinate = last_path_element(str(f, "coordinate"));
     if (p.coordinate.empty() || p.coordinate == "UNASSIGNED") doc_.fail(f, "expected <coordinate>");
+    if (tag == "ExpressionBasedCoordinateForce") {
+      p.kind = PassiveForceSpec::Kind::ExpressionCoordinate;
+      p.expression = str(f, "expression", "0.0");
+      return p;
+    }
     if (tag == "SpringGeneralizedForce") {
       p.kind = PassiveForceSpec::Kind::SpringGeneralized;
       p.stiffness = num(f, "stiffness", 0.0);

@@ -618,6 +618,14 @@ class Compiler {
           f.rest_length = p.rest_length;
           f.viscosity = p.viscosity;
           break;
+        case PassiveForceSpec::Kind::ExpressionCoordinate: {
+          f.coordinate = coordinate_or_fail(p.coordinate, p.origin, what);
+          std::string error;
+          auto e = Expression::compile(p.expression, {"q", "qdot"}, error);
+          if (!e) fail(p.origin, what + ": expression '" + quote_input(p.expression) + "': " + error);
+          f.expression = std::move(*e);
+          break;
+        }
         case PassiveForceSpec::Kind::PointToPointSpring: {
           // The points are stations of the sockets' base bodies (an offset frame's offset is not applied).
           auto base_body = [&](const std::string& socket) {

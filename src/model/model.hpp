@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/expression.hpp"
 #include "core/function.hpp"
 #include "core/spatial.hpp"
 #include "model/model_spec.hpp"
@@ -135,6 +136,7 @@ struct PassiveForce {
   double upper_limit = 0, lower_limit = 0, upper_stiffness = 1, lower_stiffness = 1, damping = 0, transition = 1;
   // SpringGeneralizedForce: k, q0, c; PointToPointSpring: k, L0.
   double stiffness = 0, rest_length = 0, viscosity = 0;
+  Expression expression;                // ExpressionBasedCoordinateForce: f(q, qdot)
   int body1 = kGround, body2 = kGround;  // PointToPointSpring: base bodies of the sockets
   Vec3 point1 = Vec3::Zero(), point2 = Vec3::Zero();  // in those bodies' frames
   int force_position = 0;  // number of entries of Model::force_order before it in the ForceSet

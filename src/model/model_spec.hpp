@@ -155,10 +155,11 @@ struct CouplerSpec {
 // A passive force element with its own law (opensim-compat §19): evaluated from q and q̇, never
 // solved for. Values as written in the file (CoordinateLimitForce in degrees for rotations).
 struct PassiveForceSpec {
-  enum class Kind { CoordinateLimit, SpringGeneralized, PointToPointSpring };
+  enum class Kind { CoordinateLimit, SpringGeneralized, PointToPointSpring, ExpressionCoordinate };
   Kind kind = Kind::CoordinateLimit;
   std::string name, origin;
-  std::string coordinate;                         // CoordinateLimit, SpringGeneralized
+  std::string coordinate;                         // CoordinateLimit, SpringGeneralized, ExpressionCoordinate
+  std::string expression;                         // ExpressionCoordinate: in q and qdot (SI)
   // CoordinateLimitForce (OpenSim's defaults).
   double upper_stiffness = 1, upper_limit = 0, lower_stiffness = 1, lower_limit = 0, damping = 0.001, transition = 0.1;
   // SpringGeneralizedForce: stiffness, rest_length, viscosity; PointToPointSpring: stiffness, rest_length.

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "core/expression.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "dynamics/passive_forces.hpp"
 #include "io/osim_reader.hpp"
@@ -252,7 +253,7 @@ TEST(UnmodelledForces, NamedInWarningsAndInTheResultHeader) {
         <PathPoint name="b"><socket_parent_frame>/bodyset/rod</socket_parent_frame></PathPoint>
       </objects></PathPointSet></GeometryPath></Ligament>
       <HuntCrossleyForce name="off"><appliesForce>false</appliesForce></HuntCrossleyForce>
-      <ExpressionBasedCoordinateForce name="expr"><coordinate>q</coordinate><expression>-q</expression></ExpressionBasedCoordinateForce>)");
+      <ExpressionBasedCoordinateForce name="expr"><coordinate>q</coordinate><expression>-k*q; k=2</expression></ExpressionBasedCoordinateForce>)");
   const auto warnings = unmodelled_force_warnings(model, "the inverse dynamics results");
   ASSERT_EQ(warnings.size(), 2u);  // the disabled HuntCrossleyForce changes nothing
   EXPECT_NE(warnings[0].find("pendulum.osim: force element /forceset/lig 1"), std::string::npos) << warnings[0];
@@ -271,4 +272,41 @@ TEST(UnmodelledForces, NamedInWarningsAndInTheResultHeader) {
   EXPECT_NE(text.find("\nunmodelledForces=lig_1:Ligament,expr:ExpressionBasedCoordinateForce\nendheader\n"), std::string::npos) << text;
   EXPECT_TRUE(unmodelled_force_warnings(load(kLimit), "x").empty());
   EXPECT_EQ(unmodelled_forces_header(load(kLimit)), "");
+}
+
+TEST(ExpressionBasedCoordinateForce, LeptonSyntaxEvaluatedAndAppliedOnTheCoordinate) {
+  const std::vector<std::string> vars{"q", "qdot"};
+  std::string error;
+  auto value = [&](const char* text, double q, double qdot) {
+    const auto e = Expression::compile(text, vars, error);
+    EXPECT_TRUE(e.has_value()) << text << ": " << error;
+    const double v[2] = {q, qdot};
+    return e ? e->eval(v) : NAN;
+  };
+  EXPECT_DOUBLE_EQ(value("-10*q - 0.5*qdot", 0.2, 2.0), -3.0);
+  EXPECT_DOUBLE_EQ(value("-q^2", 3.0, 0), -9.0);          // ^ binds tighter than unary minus
+  EXPECT_DOUBLE_EQ(value("2^3^2", 0, 0), 512.0);          // and is right-associative
+  EXPECT_DOUBLE_EQ(value("2 * - 3 + 1e1 / 4", 0, 0), -3.5);  // −6 + 2.5
+  EXPECT_DOUBLE_EQ(value("max(q, 0)*step(qdot) + min(-1, square(q))", 2.0, 1.0), 1.0);
+  EXPECT_NEAR(value("exp(log(cube(q)))", 2.0, 0), 8.0, 1e-12);
+  for (const char* bad : {"", "q +", "foo(q)", "x*q", "(q", "min(q)", "q; a=1", "q $ 2"}) {
+    EXPECT_FALSE(Expression::compile(bad, vars, error).has_value()) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+  std::string deep(200, '(');
+  EXPECT_FALSE(Expression::compile(deep + "q" + std::string(200, ')'), vars, error).has_value());
+  EXPECT_EQ(error, "nested too deeply");
+
+  // On the pendulum: inverse dynamics subtracts −40 q − 2 q̇, and the element records one column.
+  const Model model = load(R"(<ExpressionBasedCoordinateForce name="torsion"><coordinate>q</coordinate>
+      <expression>-40*q - 2*qdot</expression></ExpressionBasedCoordinateForce>)");
+  ASSERT_EQ(model.passive_forces.size(), 1u);
+  EXPECT_EQ(passive_force_labels(model, 0), std::vector<std::string>{"torsion"});
+  const Eigen::VectorXd q = Eigen::Vector2d(0.3, 0), u = Eigen::Vector2d(0.5, 0), a = Eigen::Vector2d::Zero();
+  const Eigen::VectorXd tau = id_with_passive(model, q, u, a), tau0 = id_with_passive(load(""), q, u, a);
+  EXPECT_NEAR(tau[0] - tau0[0], 40 * 0.3 + 2 * 0.5, 1e-10);
+  // An expression weaklink cannot read (a sub-expression definition) leaves the element unmodelled, named.
+  const Model unread = load(R"(<ExpressionBasedCoordinateForce name="e"><coordinate>q</coordinate><expression>-k*q; k=2</expression></ExpressionBasedCoordinateForce>)");
+  EXPECT_TRUE(unread.passive_forces.empty());
+  EXPECT_EQ(unmodelled_forces_header(unread), "e:ExpressionBasedCoordinateForce");
 }
