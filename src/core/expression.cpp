@@ -1,5 +1,7 @@
 #include "core/expression.hpp"
 
+#include "core/error.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -42,7 +44,7 @@ class ExpressionParser {
     if (s_.empty()) return fail("empty expression", error);
     if (s_.size() > 4096) return fail("longer than 4096 characters", error);
     if (!expr(0) || pos_ != s_.size()) {
-      if (error_.empty()) error_ = "unexpected '" + std::string(1, pos_ < s_.size() ? s_[pos_] : ' ') + "' at character " + std::to_string(pos_ + 1);
+      if (error_.empty()) error_ = "unexpected '" + quote_input(std::string(1, pos_ < s_.size() ? s_[pos_] : ' ')) + "' at character " + std::to_string(pos_ + 1);
       error = error_;
       return false;
     }
@@ -142,7 +144,7 @@ class ExpressionParser {
     }
     std::size_t e = pos_;
     while (e < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '_')) ++e;
-    if (e == pos_) return set("unexpected '" + std::string(1, c) + "' at character " + std::to_string(pos_ + 1));
+    if (e == pos_) return set("unexpected '" + quote_input(std::string(1, c)) + "' at character " + std::to_string(pos_ + 1));
     const std::string name = s_.substr(pos_, e - pos_);
     pos_ = e;
     if (peek('(')) {

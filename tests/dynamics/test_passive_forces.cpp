@@ -293,6 +293,8 @@ TEST(ExpressionBasedCoordinateForce, LeptonSyntaxEvaluatedAndAppliedOnTheCoordin
     EXPECT_FALSE(Expression::compile(bad, vars, error).has_value()) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
+  EXPECT_FALSE(Expression::compile("q\x1b[2J", vars, error).has_value());
+  EXPECT_EQ(error, "unexpected '\\x1b' at character 2");  // control characters are never quoted raw
   std::string deep(200, '(');
   EXPECT_FALSE(Expression::compile(deep + "q" + std::string(200, ')'), vars, error).has_value());
   EXPECT_EQ(error, "nested too deeply");
