@@ -80,6 +80,12 @@ void print_model_info(const std::string& path) {
     for (std::size_t i = 0; i < m.actuators.size(); ++i) std::cout << (i % 8 == 0 ? "\n    " : " ") << m.actuators[i].name;
     std::cout << "\n";
   }
+  if (!m.passive_forces.empty()) {
+    std::cout << fmt::format("\npassive force elements ({}, modelled in inverse dynamics, static optimization and joint reactions):",
+                             m.passive_forces.size());
+    for (std::size_t i = 0; i < m.passive_forces.size(); ++i) std::cout << (i % 8 == 0 ? "\n    " : " ") << m.passive_forces[i].name;
+    std::cout << "\n";
+  }
   std::cout << fmt::format("\nmarkers ({}):", m.markers.size());
   for (std::size_t i = 0; i < m.markers.size(); ++i) std::cout << (i % 10 == 0 ? "\n    " : " ") << m.markers[i].name;
   std::cout << fmt::format("\n\nwrap objects: {}   coupler constraints: {}\n", m.wrap_objects.size(), m.couplers.size());

@@ -18,6 +18,7 @@
 #include "model/generic/generic_model.hpp"
 #include "model/generic/generic_tables.hpp"
 #include "model/generic/person.hpp"
+#include "tools/unmodelled_forces.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
 
@@ -33,11 +34,13 @@ struct SimulateOptions {
   std::vector<std::string> params;
 };
 
-// Every table carries the result's validity in its header (valid=true, or valid=false and why).
-io::Table table(const std::string& name, const std::vector<double>& time, std::vector<std::string> labels, Eigen::MatrixXd data,
-                const ResultValidity& validity) {
+// Every table carries the result's validity in its header (valid=true, or valid=false and why)
+// and names the model's force elements that are not modelled.
+io::Table table(const Model& model, const std::string& name, const std::vector<double>& time, std::vector<std::string> labels,
+                Eigen::MatrixXd data, const ResultValidity& validity) {
   io::Table t;
   t.metadata = validity.header();
+  note_unmodelled_forces(model, t);
   t.name = name;
   t.time = time;
   t.labels = std::move(labels);
@@ -51,7 +54,7 @@ void write_results(const Model& model, const ActivityResult& r, io::OutputSet& o
   const int n = static_cast<int>(time.size());
   const std::string base = r.activity + "_";
   {  // kinematics, degrees for rotations (as OpenSim's .mot)
-    io::Table t = table("Coordinates", time, {}, r.motion.motion.q, r.validity);
+    io::Table t = table(model, "Coordinates", time, {}, r.motion.motion.q, r.validity);
     t.in_degrees = true;
     for (int c = 0; c < model.nq(); ++c) {
       t.labels.push_back(model.coordinates[static_cast<std::size_t>(c)].name);
@@ -65,14 +68,14 @@ void write_results(const Model& model, const ActivityResult& r, io::OutputSet& o
       const std::string s = p.name + "_on_" + r.motion.contacts.surfaces[static_cast<std::size_t>(p.surface)].name;
       for (const char* a : {"_Fx", "_Fy", "_Fz"}) labels.push_back(s + a);
     }
-    out.write_storage((base + "contact_forces.sto"), table("ContactForces", time, labels, r.contact_forces, r.validity));
+    out.write_storage((base + "contact_forces.sto"), table(model, "ContactForces", time, labels, r.contact_forces, r.validity));
   }
-  out.write_storage((base + "activations.sto"), table("Activations", time, r.actuator_names, r.activations, r.validity));
-  out.write_storage((base + "muscle_forces.sto"), table("MuscleForces", time, r.actuator_names, r.forces, r.validity));
+  out.write_storage((base + "activations.sto"), table(model, "Activations", time, r.actuator_names, r.activations, r.validity));
+  out.write_storage((base + "muscle_forces.sto"), table(model, "MuscleForces", time, r.actuator_names, r.forces, r.validity));
   {
     std::vector<std::string> labels;
     for (int c : r.reserve_coordinates) labels.push_back(model.coordinates[static_cast<std::size_t>(c)].name + "_reserve");
-    out.write_storage((base + "reserves.sto"), table("Reserves", time, labels, r.reserves, r.validity));
+    out.write_storage((base + "reserves.sto"), table(model, "Reserves", time, labels, r.reserves, r.validity));
   }
   {
     Eigen::MatrixXd d(n, 13);
@@ -82,7 +85,7 @@ void write_results(const Model& model, const ActivityResult& r, io::OutputSet& o
           r.equilibrium.row(i);
     }
     out.write_storage((base + "joint_loads.sto"),
-                      table("JointLoads", time,
+                      table(model, "JointLoads", time,
                             {"L5S1_compression", "L5S1_shear_anterior", "L5S1_shear_right", "hip_r_contact", "hip_l_contact",
                              "knee_r_contact", "knee_l_contact", "residual_Fx", "residual_Fy", "residual_Fz", "residual_Mx",
                              "residual_My", "residual_Mz"},
@@ -127,6 +130,7 @@ void run_simulate(const SimulateOptions& o) {
   std::cout << fmt::format("  pose: anchors met within {:.1f} mm, balance within {:.1f} mm\n", 1000 * motion.max_anchor_error,
                            1000 * motion.max_balance_error);
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : unmodelled_force_warnings(model, "the simulated muscle forces and joint loads")) std::cerr << "warning: " << w << "\n";
   out.commit();
   std::cout << fmt::format("wrote {}/{}_*.mot/.sto\n", o.output, activity.name);
   if (!r.validity.valid()) std::cout << "  INVALID RESULT (valid=false in every file): " << r.validity.reason() << "\n";

@@ -8,6 +8,7 @@
 #include "dynamics/actuator_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/passive_forces.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "muscles/path_forces.hpp"
 
@@ -137,6 +138,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
       else apply_actuator(model, data, f.index, forces[k], mobility);
     }
     for (int k = 0; k < nr; ++k) mobility[so.reserve_coordinates()[static_cast<std::size_t>(k)]] += so.reserve_forces()[k];
+    apply_passive_forces(model, data, q, u, mobility);
     fd.calc(model, data, q, u, mobility, qdd);
     calc_inverse_dynamics(model, data, q, u, qdd, tau);
     JointLoads& jl = r.joints[static_cast<std::size_t>(i)];

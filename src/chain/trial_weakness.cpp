@@ -19,6 +19,7 @@
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_states.hpp"
 #include "tools/setup_paths.hpp"
+#include "tools/unmodelled_forces.hpp"
 
 namespace weaklink {
 
@@ -70,13 +71,16 @@ LoadedTrial load_trial(const TrialInputs& in) {
   if (replace_force_set) {
     spec.muscles.clear();
     spec.actuators.clear();
+    spec.passive_forces.clear();
     spec.force_order.clear();
+    drop_unmodelled_forces(spec.unsupported);
   }
   for (const auto& f : t.force_sets) io::append_force_set_file(f, spec);
   out.model = compile_model(spec);
   out.model_name = t.model.filename().string();
   out.name = t.coordinates.stem().string();
   out.warnings = out.model.warnings;
+  for (auto& w : unmodelled_force_warnings(out.model, "the weakness analysis' muscle forces and joint loads")) out.warnings.push_back(std::move(w));
   const Model& model = out.model;
 
   ExternalForces external;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/expression.hpp"
 #include "io/function_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/xml_document.hpp"
@@ -28,6 +29,15 @@ std::vector<xml_node> set_objects(const xml_node& set) {
   for (auto c : (objs ? objs : set).children())
     if (c.type() == pugi::node_element && !is(c, "groups")) out.push_back(c);
   return out;
+}
+
+// A force element placed outside the ForceSet (4.x models may list forces as components).
+bool is_force_class(const std::string& tag) {
+  const auto ends = [&](const char* e) {
+    const std::size_t n = std::strlen(e);
+    return tag.size() >= n && tag.compare(tag.size() - n, n, e) == 0;
+  };
+  return ends("Force") || ends("Spring") || ends("Ligament") || ends("Muscle") || ends("Actuator") || ends("Damper");
 }
 
 // Last element of a component path: "/bodyset/femur_r" -> "femur_r".
@@ -79,7 +89,10 @@ class OsimReader {
     for (auto f : set_objects(model.child("ForceSet"))) read_force(f);
     for (auto c : set_objects(model.child("ComponentSet"))) {
       if (is(c, "PhysicalOffsetFrame")) spec_.frames.push_back(read_offset_frame(c, ""));
-      else unsupported(c, "/componentset", "component ignored");
+      else {
+        unsupported(c, "/componentset", "component ignored");
+        spec_.unsupported.back().unmodelled_force = is_force_class(c.name()) && applies_force(c);
+      }
     }
     for (const char* s : {"ContactGeometrySet", "ProbeSet", "ControllerSet"})
       for (auto c : set_objects(model.child(s)))
@@ -98,7 +111,19 @@ class OsimReader {
     if (auto d = root.child("defaults"))
       for (auto c : d.children())
         if (c.type() == pugi::node_element) defaults_[c.name()] = c;
-    for (auto f : set_objects(set)) read_force(f);
+    // OpenSim's ForceSet::append skips a force whose name the model already has (the first kept).
+    std::set<std::string> names(spec_.force_order.begin(), spec_.force_order.end());
+    std::vector<std::string> skipped;
+    for (auto f : set_objects(set)) {
+      if (names.insert(name_of(f)).second) read_force(f);
+      else skipped.push_back(name_of(f));
+    }
+    if (!skipped.empty()) {
+      std::string list;
+      for (std::size_t k = 0; k < skipped.size() && k < 5; ++k) list += (k ? ", '" : "'") + quote_input(skipped[k]) + "'";
+      spec_.warnings.push_back(doc_.name() + ": " + std::to_string(skipped.size()) + " force(s) named like forces already in the model (" +
+                               list + (skipped.size() > 5 ? ", ..." : "") + ") skipped, as OpenSim does");
+    }
     spec_.document_version = model_version;
     return std::move(spec_);
   }
@@ -119,7 +144,7 @@ class OsimReader {
   }
 
   void unsupported(const xml_node& n, const std::string& set_path, const std::string& effect) {
-    spec_.unsupported.push_back({set_path + "/" + name_of(n) + " (" + doc_.where(n) + ")", n.name(), effect});
+    spec_.unsupported.push_back({set_path + "/" + name_of(n) + " (" + doc_.where(n) + ")", n.name(), effect, false, name_of(n)});
   }
 
   // 3.x used isDisabled; 4.x appliesForce.
@@ -141,6 +166,7 @@ class OsimReader {
         spec_.frames.push_back(f);
       } else {
         unsupported(c, owner_path, "component ignored");
+        spec_.unsupported.back().unmodelled_force = is_force_class(c.name()) && applies_force(c);
       }
     }
   }
@@ -476,6 +502,20 @@ class OsimReader {
       spec_.muscles.push_back(std::move(m));
       return;
     }
+    if (tag == "ExpressionBasedCoordinateForce" && applies_force(f)) {
+      // Modelled when weaklink's expression compiler understands the expression; otherwise named.
+      std::string error;
+      if (!Expression::compile(str(f, "expression", "0.0"), {"q", "qdot"}, error)) {
+        unsupported(f, "/forceset", "force element ignored: its expression is not supported (" + error + ")");
+        spec_.unsupported.back().unmodelled_force = true;
+        return;
+      }
+    }
+    if (tag == "CoordinateLimitForce" || tag == "SpringGeneralizedForce" || tag == "PointToPointSpring" ||
+        tag == "ExpressionBasedCoordinateForce") {
+      if (applies_force(f)) spec_.passive_forces.push_back(read_passive_force(f, tag));
+      return;
+    }
     ActuatorSpec a;
     a.name = name_of(f);
     a.origin = doc_.where(f);
@@ -503,10 +543,56 @@ class OsimReader {
       a.force_is_global = flag(f, "torque_is_global", true);
       if (a.body.empty()) doc_.fail(f, "expected <bodyA>");
     } else {
-      unsupported(f, "/forceset", "force element ignored: its force is not applied");
+      if (a.applies_force) {
+        unsupported(f, "/forceset", "force element ignored: its force is not applied");
+        spec_.unsupported.back().unmodelled_force = true;
+      } else {
+        unsupported(f, "/forceset", "disabled (appliesForce false): no effect, as in OpenSim");
+      }
       return;
     }
     spec_.actuators.push_back(a);
+  }
+
+  PassiveForceSpec read_passive_force(const xml_node& f, const std::string& tag) {
+    PassiveForceSpec p;
+    p.name = name_of(f);
+    p.origin = doc_.where(f);
+    if (tag == "PointToPointSpring") {
+      p.kind = PassiveForceSpec::Kind::PointToPointSpring;
+      p.body1 = str(f, "socket_body1");
+      if (p.body1.empty()) p.body1 = str(f, "body1");  // 3.x
+      p.body2 = str(f, "socket_body2");
+      if (p.body2.empty()) p.body2 = str(f, "body2");
+      if (p.body1.empty() || p.body2.empty()) doc_.fail(f, "expected <socket_body1> and <socket_body2>");
+      p.point1 = vec(f, "point1", Vec3::Zero());
+      p.point2 = vec(f, "point2", Vec3::Zero());
+      p.stiffness = num(f, "stiffness", 1.0);
+      p.rest_length = num(f, "rest_length", 0.0);
+      return p;
+    }
+    p.coordinate = last_path_element(str(f, "coordinate"));
+    if (p.coordinate.empty() || p.coordinate == "UNASSIGNED") doc_.fail(f, "expected <coordinate>");
+    if (tag == "ExpressionBasedCoordinateForce") {
+      p.kind = PassiveForceSpec::Kind::ExpressionCoordinate;
+      p.expression = str(f, "expression", "0.0");
+      return p;
+    }
+    if (tag == "SpringGeneralizedForce") {
+      p.kind = PassiveForceSpec::Kind::SpringGeneralized;
+      p.stiffness = num(f, "stiffness", 0.0);
+      p.rest_length = num(f, "rest_length", 0.0);
+      p.viscosity = num(f, "viscosity", 0.0);
+      return p;
+    }
+    p.kind = PassiveForceSpec::Kind::CoordinateLimit;
+    p.upper_stiffness = num(f, "upper_stiffness", 1.0);
+    p.upper_limit = num(f, "upper_limit", 0.0);
+    p.lower_stiffness = num(f, "lower_stiffness", 1.0);
+    p.lower_limit = num(f, "lower_limit", 0.0);
+    p.damping = num(f, "damping", 0.001);
+    p.transition = num(f, "transition", 0.1);
+    return p;
   }
 
   XmlDocument& doc_;

@@ -157,6 +157,11 @@ class OsimWriter {
     xml_node root = doc.append_child("OpenSimDocument");
     root.append_attribute("Version").set_value("40000");
     xml_node model = object(root, "Model", s_.name);
+    for (const auto& p : s_.passive_forces) {
+      std::string text = " not written (passive force element; not exported yet): " + p.name + " " + p.origin + " ";
+      for (std::size_t k = text.find("--"); k != std::string::npos; k = text.find("--")) text.replace(k, 2, "- ");
+      model.append_child(pugi::node_comment).set_value(text.c_str());
+    }
     for (const auto& u : s_.unsupported) {
       std::string text = " not written (not modelled by weaklink): " + u.tag + " " + u.where + " ";
       for (std::size_t k = text.find("--"); k != std::string::npos; k = text.find("--")) text.replace(k, 2, "- ");

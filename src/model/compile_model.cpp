@@ -57,6 +57,7 @@ class Compiler {
     compile_wrap_objects();
     compile_muscles();
     compile_actuators();
+    compile_passive_forces();
     compile_support();
     precompute_kinematics();
     precompute_muscle_joints();
@@ -564,6 +565,87 @@ class Compiler {
           m_.force_order.push_back({false, k});
           break;
         }
+    }
+  }
+
+  // Passive elements in SI units; what OpenSim cannot evaluate (NaN forces) is refused here.
+  void compile_passive_forces() {
+    // Each name's place among the scalar actuators in the ForceSet (the force file's column order).
+    std::unordered_map<std::string, int> position;
+    {
+      std::set<std::string> scalar;
+      for (const auto& mu : m_.muscles) scalar.insert(mu.name);
+      for (const auto& a : m_.actuators) scalar.insert(a.name);
+      int before = 0;
+      for (const auto& name : s_.force_order) {
+        position.emplace(name, before);
+        if (scalar.count(name)) ++before;
+      }
+    }
+    for (const auto& p : s_.passive_forces) {
+      PassiveForce f;
+      f.kind = p.kind;
+      f.name = p.name;
+      const std::string what = "force '" + p.name + "'";
+      auto finite = [&](std::initializer_list<double> values, const char* message) {
+        for (double v : values)
+          if (!std::isfinite(v)) fail(p.origin, what + ": " + message);
+      };
+      switch (p.kind) {
+        case PassiveForceSpec::Kind::CoordinateLimit: {
+          f.coordinate = coordinate_or_fail(p.coordinate, p.origin, what);
+          // Limits, transition and stiffness are per degree for rotational coordinates, SI otherwise.
+          const double w = m_.coordinates[f.coordinate].motion_type == MotionType::Rotational ? M_PI / 180.0 : 1.0;
+          finite({p.upper_stiffness, p.upper_limit, p.lower_stiffness, p.lower_limit, p.damping, p.transition},
+                 "stiffness, limits, damping and transition must be finite numbers");
+          if (!(p.upper_stiffness > 0) || !(p.lower_stiffness > 0))
+            fail(p.origin, what + ": upper_stiffness and lower_stiffness must be positive (OpenSim's force is NaN for 0)");
+          if (!(p.transition > 0)) fail(p.origin, what + ": transition must be positive");
+          if (p.damping < 0) fail(p.origin, what + ": damping must not be negative");
+          if (!(p.lower_limit <= p.upper_limit)) fail(p.origin, what + ": lower_limit must not exceed upper_limit");
+          f.upper_limit = w * p.upper_limit;
+          f.lower_limit = w * p.lower_limit;
+          f.upper_stiffness = p.upper_stiffness / w;
+          f.lower_stiffness = p.lower_stiffness / w;
+          f.damping = p.damping / w;
+          f.transition = w * p.transition;
+          break;
+        }
+        case PassiveForceSpec::Kind::SpringGeneralized:
+          f.coordinate = coordinate_or_fail(p.coordinate, p.origin, what);
+          finite({p.stiffness, p.rest_length, p.viscosity}, "stiffness, rest_length and viscosity must be finite numbers");
+          f.stiffness = p.stiffness;
+          f.rest_length = p.rest_length;
+          f.viscosity = p.viscosity;
+          break;
+        case PassiveForceSpec::Kind::ExpressionCoordinate: {
+          f.coordinate = coordinate_or_fail(p.coordinate, p.origin, what);
+          std::string error;
+          auto e = Expression::compile(p.expression, {"q", "qdot"}, error);
+          if (!e) fail(p.origin, what + ": expression '" + quote_input(p.expression) + "': " + error);
+          f.expression = std::move(*e);
+          break;
+        }
+        case PassiveForceSpec::Kind::PointToPointSpring: {
+          // The points are stations of the sockets' base bodies (an offset frame's offset is not applied).
+          auto base_body = [&](const std::string& socket) {
+            const int fr = m_.find_frame(socket);
+            if (fr < 0) fail(p.origin, what + " names frame '" + socket + "', which does not exist");
+            return m_.frames[fr].body;
+          };
+          f.body1 = base_body(p.body1);
+          f.body2 = base_body(p.body2);
+          finite({p.stiffness, p.rest_length}, "stiffness and rest_length must be finite numbers");
+          if (!p.point1.allFinite() || !p.point2.allFinite()) fail(p.origin, what + ": point1 and point2 must be finite");
+          f.stiffness = p.stiffness;
+          f.rest_length = p.rest_length;
+          f.point1 = p.point1;
+          f.point2 = p.point2;
+          break;
+        }
+      }
+      f.force_position = position.count(p.name) ? position[p.name] : static_cast<int>(m_.force_order.size());
+      m_.passive_forces.push_back(f);
     }
   }
 

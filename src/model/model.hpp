@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/expression.hpp"
 #include "core/function.hpp"
 #include "core/spatial.hpp"
 #include "model/model_spec.hpp"
@@ -125,6 +126,22 @@ struct Actuator {
   bool point_is_global = false, force_is_global = true;
 };
 
+// A passive force element (opensim-compat §19), in SI units: a CoordinateLimitForce's limits and
+// stiffnesses are converted from degrees at compile time.
+struct PassiveForce {
+  PassiveForceSpec::Kind kind = PassiveForceSpec::Kind::CoordinateLimit;
+  std::string name;
+  int coordinate = -1;
+  // CoordinateLimitForce: q_u, q_l (rad or m), k_u, k_l, damping c', transition δ.
+  double upper_limit = 0, lower_limit = 0, upper_stiffness = 1, lower_stiffness = 1, damping = 0, transition = 1;
+  // SpringGeneralizedForce: k, q0, c; PointToPointSpring: k, L0.
+  double stiffness = 0, rest_length = 0, viscosity = 0;
+  Expression expression;                // ExpressionBasedCoordinateForce: f(q, qdot)
+  int body1 = kGround, body2 = kGround;  // PointToPointSpring: base bodies of the sockets
+  Vec3 point1 = Vec3::Zero(), point2 = Vec3::Zero();  // in those bodies' frames
+  int force_position = 0;  // number of entries of Model::force_order before it in the ForceSet
+};
+
 struct Coupler {
   std::string name;
   int dependent = -1, independent = -1;
@@ -152,6 +169,7 @@ struct Model {
     int index = -1;                         // into muscles or actuators
   };
   std::vector<ForceRef> force_order;        // every muscle and actuator in ForceSet order
+  std::vector<PassiveForce> passive_forces; // passive elements with their own law, ForceSet order
   // For each body, the coordinates whose motion moves it (ancestor joints), flattened.
   std::vector<int> support_begin, support_coordinates;
   struct PathJoint {                        // a joint as muscle path geometry needs it

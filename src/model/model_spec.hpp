@@ -152,11 +152,29 @@ struct CouplerSpec {
   double scale_factor = 1.0;
 };
 
+// A passive force element with its own law (opensim-compat §19): evaluated from q and q̇, never
+// solved for. Values as written in the file (CoordinateLimitForce in degrees for rotations).
+struct PassiveForceSpec {
+  enum class Kind { CoordinateLimit, SpringGeneralized, PointToPointSpring, ExpressionCoordinate };
+  Kind kind = Kind::CoordinateLimit;
+  std::string name, origin;
+  std::string coordinate;                         // CoordinateLimit, SpringGeneralized, ExpressionCoordinate
+  std::string expression;                         // ExpressionCoordinate: in q and qdot (SI)
+  // CoordinateLimitForce (OpenSim's defaults).
+  double upper_stiffness = 1, upper_limit = 0, lower_stiffness = 1, lower_limit = 0, damping = 0.001, transition = 0.1;
+  // SpringGeneralizedForce: stiffness, rest_length, viscosity; PointToPointSpring: stiffness, rest_length.
+  double stiffness = 0, rest_length = 0, viscosity = 0;
+  std::string body1, body2;                       // PointToPointSpring sockets (paths or names)
+  Vec3 point1 = Vec3::Zero(), point2 = Vec3::Zero();
+};
+
 // Something in the file weaklink does not model; kept so that nothing is dropped silently.
 struct UnsupportedElement {
   std::string where;   // component path, e.g. "/forceset/knee_lig"
   std::string tag;     // XML class name
   std::string effect;  // what ignoring it means
+  bool unmodelled_force = false;  // an enabled force element: dynamics results differ from OpenSim's
+  std::string name;               // its name attribute
 };
 
 struct ModelSpec {
@@ -170,6 +188,7 @@ struct ModelSpec {
   std::vector<MarkerSpec> markers;
   std::vector<MuscleSpec> muscles;          // ForceSet order (muscles only)
   std::vector<ActuatorSpec> actuators;      // ForceSet order (non-muscle actuators)
+  std::vector<PassiveForceSpec> passive_forces;  // ForceSet order (enabled passive elements only)
   std::vector<std::string> force_order;     // names of every force, ForceSet order
   std::vector<CouplerSpec> couplers;
   std::vector<UnsupportedElement> unsupported;

@@ -8,6 +8,7 @@
 #include "dynamics/actuator_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/passive_forces.hpp"
 #include "muscles/muscle_force.hpp"
 #include "muscles/path_geometry.hpp"
 
@@ -79,6 +80,7 @@ StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizat
   gamma_.setZero(nq);
   qdd_.setZero(nq);
   tau_.setZero(nq);
+  passive_.setZero(nq);
   b_.setZero(nf + ns);
   fopt_.setZero(na);
   speeds_.setZero(static_cast<Eigen::Index>(model.muscles.size()));
@@ -111,6 +113,12 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   qdd_ = gamma_;
   for (int k = 0; k < nf; ++k) qdd_[free_[k]] += qddot_target[free_[k]];
   calc_inverse_dynamics(model, data, q, u, qdd_, tau_);
+  // Passive elements keep their own law: what they supply, the actuators need not (§19.1).
+  if (!model.passive_forces.empty()) {
+    passive_.setZero();
+    add_passive_generalized_forces(model, data, q, u, passive_);
+    tau_ -= passive_;
+  }
   if (unconstrained_) {  // G is the identity: skip the projections
     for (int k = 0; k < nf; ++k) b_[k] = tau_[free_[k]];
   } else {

@@ -71,7 +71,8 @@ class StaticOptimization {
 
   // One frame: q, u (constraint-consistent) and the target accelerations of the free coordinates
   // (entries of other coordinates are ignored). Needs calc_forward_kinematics at q and the
-  // external loads applied in data.applied_*. Writes controls x and actuator forces x·Fopt.
+  // external loads applied in data.applied_*; the model's passive force elements are added here.
+  // Writes controls x and actuator forces x·Fopt.
   StaticOptimizationFrame solve(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,
                                 const Eigen::Ref<const Eigen::VectorXd>& u,
                                 const Eigen::Ref<const Eigen::VectorXd>& qddot_target,
@@ -113,7 +114,7 @@ class StaticOptimization {
   Eigen::VectorXd lb_, ub_, strength_;
   // Per-frame workspace (sized once).
   Eigen::MatrixXd G_, A_;
-  Eigen::VectorXd gamma_, qdd_, tau_, b_, fopt_, speeds_, column_, weights_, x_, x_prev_, residual_;
+  Eigen::VectorXd gamma_, qdd_, tau_, passive_, b_, fopt_, speeds_, column_, weights_, x_, x_prev_, residual_;
   QpActiveSet qp_;
 };
 

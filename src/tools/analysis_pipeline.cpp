@@ -9,6 +9,7 @@
 #include "core/result_validity.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/passive_forces.hpp"
 #include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
@@ -17,6 +18,7 @@
 #include "tools/analyze_dynamics.hpp"
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_states.hpp"
+#include "tools/unmodelled_forces.hpp"
 
 namespace weaklink {
 
@@ -76,6 +78,8 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   if (!o.reserves.empty()) io::append_force_set_file(o.reserves, spec);
   const Model model = compile_model(spec);
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
+  for (auto& w : unmodelled_force_warnings(model, "inverse dynamics, static optimization, joint reactions and lumbar loads"))
+    report.warnings.push_back(std::move(w));
   ExternalForces external;
   if (!o.external_loads.empty()) external = ExternalForces(model, io::read_external_loads(o.external_loads), o.external_loads.string());
   io::Table coords = io::read_storage(o.motion);
@@ -117,15 +121,16 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   // carries the result's validity in its header.
   ResultValidity validity;
   std::vector<std::pair<std::string, io::Table>> tables;
-  auto write = [&](const std::string& file, const io::Table& t) {
+  auto write = [&](const std::string& file, io::Table t) {
+    note_unmodelled_forces(model, t);
     validity.check_finite(t.data, file);
-    tables.emplace_back(file, t);
+    tables.emplace_back(file, std::move(t));
   };
 
   // 1. Inverse dynamics (net joint moments), in multibody-tree order as OpenSim's ID tool.
   {
     Data data(model);
-    Eigen::VectorXd q(nq), u(nq), a(nq), tau(nq);
+    Eigen::VectorXd q(nq), u(nq), a(nq), tau(nq), passive(nq);
     Eigen::MatrixXd out(n, nq);
     for (Eigen::Index k = 0; k < n; ++k) {
       q = motion.q.row(k).transpose();
@@ -134,7 +139,10 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
       calc_forward_kinematics(model, data, q);
       clear_applied_loads(data);
       if (ext) ext->apply(model, data, motion.time[static_cast<std::size_t>(k)]);
+      passive.setZero();  // passive elements act with the applied loads; the joints supply the rest
+      apply_passive_forces(model, data, q, u, passive);
       calc_inverse_dynamics(model, data, q, u, a, tau);
+      tau -= passive;
       for (int c = 0; c < nq; ++c) out(k, c) = tau[model.tree_coordinate_order[c]];
     }
     std::vector<std::string> labels;
@@ -147,10 +155,9 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ext, o.so, o.threads);
   write(base + "_StaticOptimization_activation.sto", table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
   {
-    std::vector<std::string> labels = so.actuator_names;
-    labels.insert(labels.end(), so.external_labels.begin(), so.external_labels.end());
-    Eigen::MatrixXd f(n, so.forces.cols() + so.external.cols());
-    f << so.forces, so.external;
+    std::vector<std::string> labels;
+    Eigen::MatrixXd f;
+    static_optimization_force_columns(model, so, labels, f);
     write(base + "_StaticOptimization_force.sto", table("ModelForces", labels, motion.time, f, ""));
   }
   if (std::string w = wrap_skipped_warning(model, so.frames); !w.empty()) report.warnings.push_back("static optimization: " + w);

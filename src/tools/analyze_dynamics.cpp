@@ -10,9 +10,11 @@
 #include "core/natural_spline.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/passive_forces.hpp"
 #include "io/storage.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "tools/setup_paths.hpp"
+#include "tools/unmodelled_forces.hpp"
 
 namespace weaklink {
 
@@ -53,7 +55,10 @@ io::Table make_table(std::string name, std::vector<std::string> labels, const st
   return t;
 }
 
-void write(const AnalyzeContext& ctx, const std::string& file, const io::Table& t) { ctx.outputs.write_storage(file, t, ctx.precision); }
+void write(const AnalyzeContext& ctx, const std::string& file, io::Table t) {
+  note_unmodelled_forces(ctx.model, t);
+  ctx.outputs.write_storage(file, t, ctx.precision);
+}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -92,7 +97,7 @@ void run_inverse_dynamics_analysis(const AnalyzeContext& ctx, const pugi::xml_no
   const int nq = model.nq(), nf = static_cast<int>(free.size());
   Data data(model);
   Eigen::MatrixXd G(nq, nf), out(rows.size(), nf);
-  Eigen::VectorXd gamma(nq), q(nq), u(nq), qdd(nq), tau(nq);
+  Eigen::VectorXd gamma(nq), q(nq), u(nq), qdd(nq), tau(nq), passive(nq);
   std::vector<double> time;
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const int i = rows[k];
@@ -104,7 +109,10 @@ void run_inverse_dynamics_analysis(const AnalyzeContext& ctx, const pugi::xml_no
     calc_forward_kinematics(model, data, q);
     clear_applied_loads(data);
     if (ctx.external) ctx.external->apply(model, data, ctx.states.time[i]);
+    passive.setZero();  // passive elements act with the applied loads (§19.1)
+    apply_passive_forces(model, data, q, u, passive);
     calc_inverse_dynamics(model, data, q, u, qdd, tau);
+    tau -= passive;
     out.row(static_cast<Eigen::Index>(k)) = (G.transpose() * tau).transpose();
     time.push_back(ctx.states.time[i]);
   }
@@ -141,12 +149,11 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
         make_table("Static Optimization", so.actuator_names, motion.time, so.controls,
                    "This file contains the controls (activations, or force/optimal force for other actuators) found by static optimization.\n"
                    "Units are S.I. units (second, meters, Newtons, ...)"));
-  // The force file has every force that applies one: actuators in ForceSet order, then the
-  // external loads (§13.4).
-  std::vector<std::string> labels = so.actuator_names;
-  labels.insert(labels.end(), so.external_labels.begin(), so.external_labels.end());
-  Eigen::MatrixXd forces(so.forces.rows(), so.forces.cols() + so.external.cols());
-  forces << so.forces, so.external;
+  // The force file has every force that applies one: actuators and passive elements in ForceSet
+  // order, then the external loads (§13.4).
+  std::vector<std::string> labels;
+  Eigen::MatrixXd forces;
+  static_optimization_force_columns(model, so, labels, forces);
   write(ctx, fmt::format("{}_{}_force.sto", ctx.tool_name, name),
         make_table("ModelForces", labels, motion.time, forces,
                    "This file contains the forces and torques of the model's force elements.\nUnits are S.I. units (second, meters, Newtons, ...)"));

@@ -22,6 +22,7 @@
 #include "tools/inverse_dynamics_tool.hpp"
 #include "tools/inverse_kinematics_tool.hpp"
 #include "tools/setup_paths.hpp"
+#include "tools/unmodelled_forces.hpp"
 
 namespace weaklink {
 
@@ -146,7 +147,9 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   if (doc.boolean(tool, "replace_force_set", false)) {
     spec.muscles.clear();
     spec.actuators.clear();
+    spec.passive_forces.clear();
     spec.force_order.clear();
+    drop_unmodelled_forces(spec.unsupported);
   }
   for (const auto& f : doc.words(tool, "force_set_files")) {
     const fs::path p = resolve(dir, f);
@@ -155,6 +158,11 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   }
   const Model model = compile_model(spec);
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
+  std::string dynamics;  // the analyses whose results the model's forces change
+  for (const auto& a : analyses)
+    if (a.node) dynamics += (dynamics.empty() ? "" : ", ") + a.type;
+  if (!dynamics.empty())
+    for (auto& w : unmodelled_force_warnings(model, "the " + dynamics + " results")) report.warnings.push_back(std::move(w));
 
   ExternalForces external;
   const std::string loads_name = doc.text(tool, "external_loads_file");

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/passive_forces.hpp"
 #include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
@@ -18,6 +19,7 @@
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_splines.hpp"
 #include "tools/setup_paths.hpp"
+#include "tools/unmodelled_forces.hpp"
 
 namespace weaklink {
 
@@ -62,16 +64,35 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   // Checked before any computation; with --results-dir the file lands inside it.
   io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder,
                         opt.results_override.empty() ? setup_path.string() + ": <results_directory>" : "--results-dir");
-  bool exclude_muscles = false;
+  bool exclude_muscles = false, exclude_all = false;
+  std::vector<std::string> excluded_names;  // entries other than the keywords: force names
   for (const auto& w : doc.words(tool, "forces_to_exclude")) {
     const std::string k = lower(w);
     if (k == "muscles" || k == "all" || k == "actuators") exclude_muscles = true;
+    if (k == "all") exclude_all = true;
+    else if (k != "muscles" && k != "actuators") excluded_names.push_back(w);
   }
   if (!doc.words(tool, "joints_to_report_body_forces").empty())
     report.warnings.push_back("joints_to_report_body_forces: body forces are not written yet (use `weaklink analyze` for joint reactions)");
 
-  const Model model = compile_model(io::read_osim(model_path));
+  const ModelSpec spec = io::read_osim(model_path);
+  Model model = compile_model(spec);
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
+  // forces_to_exclude (§19.1): All removes every ForceSet member; a name removes that force.
+  // Passive elements are not actuators: the Muscles and Actuators keywords keep them.
+  for (const auto& name : excluded_names) {
+    if (std::find(spec.force_order.begin(), spec.force_order.end(), name) == spec.force_order.end())
+      report.warnings.push_back("forces_to_exclude: '" + quote_input(name) + "' is not a force of the model (ForceSet groups are not read); nothing excluded for it");
+  }
+  auto excluded = [&](const std::string& name) {
+    return exclude_all || std::find(excluded_names.begin(), excluded_names.end(), name) != excluded_names.end();
+  };
+  model.passive_forces.erase(std::remove_if(model.passive_forces.begin(), model.passive_forces.end(),
+                                            [&](const PassiveForce& f) { return excluded(f.name); }),
+                             model.passive_forces.end());
+  for (auto& u : model.unsupported)
+    if (u.unmodelled_force && excluded(u.name)) u.unmodelled_force = false;
+  for (auto& w : unmodelled_force_warnings(model, "the inverse dynamics results")) report.warnings.push_back(std::move(w));
   if (!exclude_muscles && !model.muscles.empty())
     report.warnings.push_back("forces_to_exclude does not exclude Muscles: OpenSim would add muscle forces in their default state; weaklink leaves them out");
 
@@ -112,18 +133,23 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
                          (model.coordinates[c].motion_type == MotionType::Rotational ? "_moment" : "_force"));
   out.data.resize(r1 - r0 + 1, nq);
   Data data(model);
-  Eigen::VectorXd q(nq), qd(nq), qdd(nq), tau(nq);
+  Eigen::VectorXd q(nq), qd(nq), qdd(nq), tau(nq), passive(nq);
   for (int i = r0; i <= r1; ++i) {
     const double t = time[i];
     splines.eval(t, q, qd, qdd);
     calc_forward_kinematics(model, data, q);
     clear_applied_loads(data);
     external.apply(model, data, t);
+    // Passive elements are applied forces: subtracted from what the joints must supply.
+    passive.setZero();
+    apply_passive_forces(model, data, q, qd, passive);
     calc_inverse_dynamics(model, data, q, qd, qdd, tau);
+    tau -= passive;
     out.time.push_back(t);
     for (int k = 0; k < nq; ++k) out.data(i - r0, k) = tau[model.tree_coordinate_order[k]];
     ++report.frames;
   }
+  note_unmodelled_forces(model, out);
   outputs.write_storage(out_name, out, 8);
   report.written = outputs.commit();
   return report;

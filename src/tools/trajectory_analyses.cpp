@@ -5,6 +5,7 @@
 #include "dynamics/actuator_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/passive_forces.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "muscles/path_forces.hpp"
 
@@ -25,6 +26,9 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
   if (external)
     for (int k = 0; k < external->size(); ++k)
       for (auto& l : external->labels(model, k)) out.external_labels.push_back(std::move(l));
+  for (int k = 0; k < static_cast<int>(model.passive_forces.size()); ++k)
+    for (auto& l : passive_force_labels(model, k)) out.passive_labels.push_back(std::move(l));
+  out.passive.resize(n, static_cast<Eigen::Index>(out.passive_labels.size()));
   out.controls.resize(n, na);
   out.forces.resize(n, na);
   out.external.resize(n, static_cast<Eigen::Index>(out.external_labels.size()));
@@ -59,6 +63,12 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
       out.frames[i] = ws->so.solve(model, ws->data, ws->q, ws->u, ws->a, ws->x, ws->f);
       out.controls.row(i) = ws->x.transpose();
       out.forces.row(i) = ws->f.transpose();
+      for (int k = 0, col = 0; k < static_cast<int>(model.passive_forces.size()); ++k) {
+        double buffer[12];
+        const int m = passive_force_record_size(model, k);
+        record_passive_force(model, ws->data, k, ws->q, ws->u, buffer);
+        for (int j = 0; j < m; ++j) out.passive(i, col++) = buffer[j];
+      }
       if (external) {
         double buffer[9];
         Eigen::Index col = 0;
@@ -70,6 +80,49 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
     }
   });
   return out;
+}
+
+void static_optimization_force_columns(const Model& model, const StaticOptimizationTrajectory& so,
+                                       std::vector<std::string>& labels, Eigen::MatrixXd& values) {
+  const Eigen::Index n = so.forces.rows();
+  labels.clear();
+  std::vector<std::pair<const Eigen::MatrixXd*, Eigen::Index>> columns;  // source matrix and column
+  std::vector<int> passive_first;  // first column of each passive element in so.passive
+  for (int k = 0, c = 0; k < static_cast<int>(model.passive_forces.size()); ++k) {
+    passive_first.push_back(c);
+    c += passive_force_record_size(model, k);
+  }
+  auto add_passive_at = [&](int position) {
+    for (int k = 0; k < static_cast<int>(model.passive_forces.size()); ++k) {
+      if (model.passive_forces[static_cast<std::size_t>(k)].force_position != position) continue;
+      for (int j = 0; j < passive_force_record_size(model, k); ++j) {
+        labels.push_back(so.passive_labels[static_cast<std::size_t>(passive_first[static_cast<std::size_t>(k)] + j)]);
+        columns.push_back({&so.passive, passive_first[static_cast<std::size_t>(k)] + j});
+      }
+    }
+  };
+  // so.actuators is the subsequence of Model::force_order that applies force.
+  std::size_t a = 0;
+  for (int i = 0; i < static_cast<int>(model.force_order.size()); ++i) {
+    add_passive_at(i);
+    const Model::ForceRef& f = model.force_order[static_cast<std::size_t>(i)];
+    if (a < so.actuators.size() && so.actuators[a].muscle == f.muscle && so.actuators[a].index == f.index) {
+      labels.push_back(so.actuator_names[a]);
+      columns.push_back({&so.forces, static_cast<Eigen::Index>(a)});
+      ++a;
+    }
+  }
+  add_passive_at(static_cast<int>(model.force_order.size()));
+  for (; a < so.actuators.size(); ++a) {  // not expected: every actuator is in force_order
+    labels.push_back(so.actuator_names[a]);
+    columns.push_back({&so.forces, static_cast<Eigen::Index>(a)});
+  }
+  for (Eigen::Index e = 0; e < so.external.cols(); ++e) {
+    labels.push_back(so.external_labels[static_cast<std::size_t>(e)]);
+    columns.push_back({&so.external, e});
+  }
+  values.resize(n, static_cast<Eigen::Index>(columns.size()));
+  for (std::size_t c = 0; c < columns.size(); ++c) values.col(static_cast<Eigen::Index>(c)) = columns[c].first->col(columns[c].second);
 }
 
 Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& motion, const ExternalForces* external,
@@ -102,6 +155,7 @@ Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& moti
         if (actuators[j].muscle) apply_path_tension(model, data, ws->q, actuators[j].index, F, ws->mobility);
         else apply_actuator(model, data, actuators[j].index, F, ws->mobility);
       }
+      apply_passive_forces(model, data, ws->q, ws->u, ws->mobility);
       // Accelerations from these forces (§14.3 step 1), then the loads each joint transmits.
       ws->fd.calc(model, data, ws->q, ws->u, ws->mobility, ws->qdd);
       calc_inverse_dynamics(model, data, ws->q, ws->u, ws->qdd, ws->tau);

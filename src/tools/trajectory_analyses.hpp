@@ -33,7 +33,15 @@ struct StaticOptimizationTrajectory {
   // External loads as OpenSim records them in the force file (labels per ExternalForces::labels).
   std::vector<std::string> external_labels;
   Eigen::MatrixXd external;                  // frames × external_labels
+  // Passive force elements' record values (passive_force_labels, element by element).
+  std::vector<std::string> passive_labels;
+  Eigen::MatrixXd passive;                   // frames × passive_labels
 };
+
+// The columns of OpenSim's static optimization force file: actuators and passive elements in
+// ForceSet order (each with its record labels), then the external loads (opensim-compat §13.4).
+void static_optimization_force_columns(const Model& model, const StaticOptimizationTrajectory& so,
+                                       std::vector<std::string>& labels, Eigen::MatrixXd& values);
 
 // `strength` (may be empty) scales each actuator's force, in the order of StaticOptimization::actuators().
 StaticOptimizationTrajectory run_static_optimization(const Model& model, const MotionFrames& motion,
