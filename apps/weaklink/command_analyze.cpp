@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "core/thread_limit.hpp"
 #include "tools/analysis_pipeline.hpp"
 
 namespace weaklink::cli {
@@ -25,7 +26,7 @@ void register_analyze_command(CLI::App& app) {
   cmd->add_option("--end", o->end, "Last time to analyse (s)");
   cmd->add_option("--step", o->step, "Analyse every N-th row (OpenSim's step_interval)")->check(CLI::PositiveNumber);
   cmd->add_option("--activation-exponent", o->so.activation_exponent, "Static optimization exponent (default 2)");
-  cmd->add_option("--threads", o->threads.threads, "Worker threads (default: all cores)");
+  cmd->add_option("--threads", o->threads.threads, "Worker threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, kMaxThreads));
   cmd->callback([=] {
     set_action([=] {
       AnalysisPipelineOptions opt = *o;
@@ -35,7 +36,7 @@ void register_analyze_command(CLI::App& app) {
       opt.reserves = *reserves;
       opt.output_dir = *out;
       const RunToolReport r = run_analysis_pipeline(opt);
-      for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+      print_warnings(r.warnings);
       std::cout << r.frames << " frames analysed\n";
       for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
     });
