@@ -101,6 +101,10 @@ Client parse_client(const std::string& text, const std::string& name) {
   if (doc.contains("name")) {
     if (!doc["name"].is_string()) throw InputError(name + ": 'name': expected a string");
     c.name = doc["name"].get<std::string>();
+    // A name, shown in the report's title and the terminal summary; not a document.
+    constexpr std::size_t kMaxName = 200;
+    if (c.name.size() > kMaxName)
+      throw InputError(fmt::format("{}: 'name': {} bytes long, at most {} ('{}')", name, c.name.size(), kMaxName, quote_input(c.name)));
   }
   c.person.age_years = number(doc, "age", name, "years");
   check_range(c.person.age_years, 18, 100, name, "age", "years", " (the model's data are adult data)");

@@ -243,3 +243,13 @@ TEST(StorageTimes, DisorderAndNonFiniteTimesAreRefusedWithTheLine) {
   write(p, motion("0\t1\t2\ninf\t3\t4\n", 2));
   EXPECT_TRUE(has(error_of([&] { io::read_storage(p); }), "time is inf"));
 }
+
+TEST(JsonInput, AClientNameIsANameNotADocument) {
+  const std::string e = error_of([] {
+    weaklink::parse_client("{\"name\": \"" + std::string(100000, 'n') + "\", \"age\": 40, \"sex\": \"female\", \"height_m\": 1.7, "
+                           "\"mass_kg\": 60}",
+                           "c.json");
+  });
+  EXPECT_TRUE(has(e, "c.json: 'name': 100000 bytes long, at most 200")) << e.substr(0, 200);
+  EXPECT_LT(e.size(), 300u);
+}
