@@ -260,7 +260,7 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
     if (!fs::exists(path)) doc.fail(a.child("forces_file"), "forces file '" + path.string() + "' does not exist");
     io::StorageReadOptions ro;
     ro.allow_fewer_rows = true;
-    const io::Table f = io::read_storage(path, ro);
+    const io::Table f = read_named_by_setup(doc, a.child("forces_file"), [&] { return io::read_storage(path, ro); });
     std::vector<int> col(na, -1);
     std::vector<std::string> missing;
     for (int j = 0; j < na; ++j) {
