@@ -3,7 +3,8 @@
 // The reader takes a path, so the input goes to a per-process temporary file that is reused for
 // every iteration. Inputs starting with the gzip magic bytes are written to a ".sto.gz" file;
 // everything else is read twice: as ".sto" with the default (strict) options and as ".mot" (the
-// SIMM inDegrees rule) with both leniency options on.
+// SIMM inDegrees rule) with both leniency options on. Gzip input is also read with a byte limit
+// of 4 KiB, which must stop decompression with an InputError.
 //
 // Contract: bad input throws weaklink::InputError. Any other exception, a crash, a sanitizer
 // report, a hang or a returned Table whose parts disagree in size is a finding.
@@ -56,7 +57,15 @@ void read(const std::string& path, const weaklink::io::StorageReadOptions& optio
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static TempFile sto(".sto"), mot(".mot"), gz(".sto.gz");
   if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
-    read(gz.write(data, size), {});
+    const std::string& path = gz.write(data, size);
+    read(path, {});
+    // The decompression cap, lowered so that ordinary inputs reach it: reading must stop there
+    // with an InputError, never return more.
+    weaklink::fuzz::run_expecting_input_errors([&] {
+      constexpr std::uint64_t kCap = 4096;
+      const std::string text = weaklink::io::read_text_file(path, weaklink::io::ReadLimits{kCap});
+      if (text.size() > kCap) finding("read_text_file passed its byte limit", std::to_string(text.size()));
+    });
     return 0;
   }
   read(sto.write(data, size), {});

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "core/thread_limit.hpp"
 #include "option_checks.hpp"
 #include "tools/analysis_pipeline.hpp"
 
@@ -28,7 +29,7 @@ void register_analyze_command(CLI::App& app) {
   cmd->add_option("--step", o->step, "Analyse every N-th row (OpenSim's step_interval)")->check(finite_range(1, 1e6));
   cmd->add_option("--activation-exponent", o->so.activation_exponent, "Static optimization exponent (default 2)")
       ->check(finite_range(1, 10));
-  cmd->add_option("--threads", o->threads.threads, "Worker threads (default: all cores)");
+  cmd->add_option("--threads", o->threads.threads, "Worker threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, kMaxThreads));
   cmd->callback([=] {
     set_action([=] {
       AnalysisPipelineOptions opt = *o;
@@ -38,7 +39,7 @@ void register_analyze_command(CLI::App& app) {
       opt.reserves = *reserves;
       opt.output_dir = *out;
       const RunToolReport r = run_analysis_pipeline(opt);
-      for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+      print_warnings(r.warnings);
       std::cout << r.frames << " frames analysed\n";
       for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
       if (!r.validity.valid()) std::cout << "INVALID RESULT (valid=false in every file): " << r.validity.reason() << "\n";

@@ -17,6 +17,7 @@
 #include "report/assessment_report.hpp"
 #include "report/assessment_story.hpp"
 #include "commands.hpp"
+#include "core/thread_limit.hpp"
 #include "option_checks.hpp"
 
 namespace weaklink::cli {
@@ -53,6 +54,7 @@ class Progress {
 };
 
 void print_summary(const Assessment& a, const nlohmann::json& report, const std::string& who) {
+  const TerminalSafeStdout safe;  // the client's name and the summary quote the client file
   const double bw = a.body_weight;
   std::cout << fmt::format("weaklink assessment: {} ({})\n\n", who, a.model_name);
   if (!a.validity.valid()) std::cout << "  INVALID RESULT: these numbers break physics and must not be used (details at the end)\n\n";
@@ -86,7 +88,7 @@ io::OutputSet report_folder(const std::string& folder) {
 void finish(const Assessment& a, const ReportContext& ctx, io::OutputSet& out, const std::string& who) {
   const nlohmann::json report = assessment_json(a, ctx);
   print_summary(a, report, who);
-  for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+  print_warnings(a.warnings);
   write_assessment_report(out, a, report);
   const auto written = out.commit();
   std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables\n", written.size(),
@@ -164,7 +166,7 @@ void register_assess_commands(CLI::App& app) {
   cmd->add_flag("--demo", o->demo, "Assess the built-in demo client (weak hip external rotators and vastus medialis)");
   cmd->add_flag("--print-demo-client", o->print_demo, "Print the demo client's file (a template for your own) and exit");
   cmd->add_option("-o,--output", o->output, "Output folder")->default_val("weaklink_assessment");
-  cmd->add_option("--threads", o->threads, "Worker threads (0: all cores)")->default_val(0);
+  cmd->add_option("--threads", o->threads, "Worker threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, kMaxThreads));
   cmd->callback([o] { set_action([o] { run_assess(*o); }); });
 
   auto* w = app.add_subcommand("weakness", "Weaken muscle groups on an OpenSim model and trial and compare lumbar, hip and knee loads");
@@ -179,7 +181,7 @@ void register_assess_commands(CLI::App& app) {
   w->add_option("--end", wo->trial.end, "Last time, s")->check(finite_number());
   w->add_option("--step", wo->trial.step, "Analyse every step-th row")->default_val(1)->check(finite_range(1, 1e6));
   w->add_option("-o,--output", wo->output, "Output folder")->default_val("weaklink_weakness");
-  w->add_option("--threads", wo->threads, "Worker threads (0: all cores)")->default_val(0);
+  w->add_option("--threads", wo->threads, "Worker threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, kMaxThreads));
   w->callback([wo] { set_action([wo] { run_weakness(*wo); }); });
 }
 

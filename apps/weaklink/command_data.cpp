@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "core/error.hpp"
 #include "io/storage.hpp"
 #include "io/trc.hpp"
 
@@ -15,9 +16,10 @@ void set_action(std::function<void()> f);
 
 namespace {
 void print_data_info(const std::string& path) {
-  const std::string ext = std::filesystem::path(path).extension().string();
-  if (ext == ".trc") {
+  const TerminalSafeStdout safe;  // names and labels come from the file
+  if (io::content_extension(path) == ".trc") {  // walk.trc and walk.trc.gz
     const io::MarkerTable m = io::read_trc(path);
+    print_warnings(m.warnings);
     std::cout << fmt::format("{}: {} frames, {} markers, {} Hz, units '{}'\n", path, m.time.size(), m.names.size(),
                              m.data_rate, m.units);
     if (!m.time.empty()) std::cout << fmt::format("time {} .. {} s\n", m.time.front(), m.time.back());
@@ -27,6 +29,7 @@ void print_data_info(const std::string& path) {
     return;
   }
   const io::Table t = io::read_storage(path);
+  print_warnings(t.warnings);
   std::cout << fmt::format("{}: '{}', {} rows, {} columns besides time, {}\n", path, t.name, t.time.size(), t.labels.size(),
                            t.in_degrees ? "angles in degrees" : "angles in radians");
   if (!t.time.empty()) std::cout << fmt::format("time {} .. {} s\n", t.time.front(), t.time.back());

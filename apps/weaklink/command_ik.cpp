@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "core/thread_limit.hpp"
 #include "tools/inverse_kinematics_tool.hpp"
 
 namespace weaklink::cli {
@@ -38,7 +39,7 @@ void run_ik(const IkArgs& a) {
   else if (a.setup.empty()) s.output_motion_file = s.results_directory / (s.tool_name + "_ik.mot");
   s.threads = a.threads;
   const RunToolReport r = run_inverse_kinematics_setup(s);
-  for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+  print_warnings(r.warnings);
   std::cout << r.frames << " frames solved\n";
   for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
 }
@@ -53,7 +54,7 @@ void register_ik_command(CLI::App& app) {
   cmd->add_option("--setup", args->setup, "OpenSim InverseKinematicsTool setup (.xml): tasks, weights, time range");
   cmd->add_option("-o,--output", args->output, "Output motion file (.mot); default <markers>_ik.mot");
   cmd->add_option("--results-dir", args->results, "Folder for the marker error files");
-  cmd->add_option("--threads", args->threads, "Worker threads (results do not depend on it)")->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", args->threads, "Worker threads (results do not depend on it)")->check(CLI::Range(1, kMaxThreads));
   cmd->callback([args] {
     if (args->setup.empty() && (args->model.empty() || args->markers.empty()))
       throw CLI::RequiredError("--model and --markers (or --setup)");

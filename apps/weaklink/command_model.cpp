@@ -39,6 +39,7 @@ std::string side_of(const std::string& name) {
 }
 
 void print_model_info(const std::string& path) {
+  const TerminalSafeStdout safe;  // names come from the model file
   const ModelSpec spec = io::read_osim(path);
   const Model m = compile_model(spec);
   std::cout << fmt::format("model '{}' ({}, document version {})\n", m.name, path, spec.document_version);
@@ -126,7 +127,7 @@ void export_generic_model(const GenericOptions& o) {
                                  a.model_torque_before, a.model_torque_after, a.target_torque, a.basis);
       else
         std::cout << fmt::format("  {:<32} {:<24} x{:.2f}  ({})\n", a.test, a.group, a.factor, a.basis);
-      for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+      print_warnings(a.warnings);
     }
   }
   out.write(target.filename().string(), io::osim_text(spec));

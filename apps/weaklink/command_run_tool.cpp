@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "core/thread_limit.hpp"
 #include "tools/analyze_tool.hpp"
 
 namespace weaklink::cli {
@@ -20,7 +21,7 @@ void register_run_tool_command(CLI::App& app) {
   cmd->add_option("--model", *model, "Use this model instead of the setup's model_file");
   cmd->add_option("--results-dir", *results, "Write results here instead of the setup's results_directory");
   auto threads = std::make_shared<int>(0);
-  cmd->add_option("--threads", *threads, "Worker threads for frame loops (default: all cores)");
+  cmd->add_option("--threads", *threads, "Worker threads for frame loops, 1 to 256 (default: all cores)")->check(CLI::Range(1, kMaxThreads));
   cmd->callback([=] {
     set_action([=] {
       RunToolOptions o;
@@ -28,7 +29,7 @@ void register_run_tool_command(CLI::App& app) {
       o.results_override = *results;
       o.threads = *threads;
       const RunToolReport r = run_tool(*setup, o);
-      for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+      print_warnings(r.warnings);
       std::cout << r.frames << " frames analysed\n";
       for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
     });

@@ -129,8 +129,8 @@ void run_simulate(const SimulateOptions& o) {
   std::cout << fmt::format("  largest coordinate reserve: {:.1f} N·m (where the muscles fall short)\n", reserve);
   std::cout << fmt::format("  pose: anchors met within {:.1f} mm, balance within {:.1f} mm\n", 1000 * motion.max_anchor_error,
                            1000 * motion.max_balance_error);
-  for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
-  for (const auto& w : unmodelled_force_warnings(model, "the simulated muscle forces and joint loads")) std::cerr << "warning: " << w << "\n";
+  print_warnings(r.warnings);
+  print_warnings(unmodelled_force_warnings(model, "the simulated muscle forces and joint loads"));
   out.commit();
   std::cout << fmt::format("wrote {}/{}_*.mot/.sto\n", o.output, activity.name);
   if (!r.validity.valid()) std::cout << "  INVALID RESULT (valid=false in every file): " << r.validity.reason() << "\n";

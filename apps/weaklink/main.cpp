@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "core/version.hpp"
 
-namespace {
+namespace weaklink::cli {
 
 // Messages quote input files; whatever a reader let through, no control character (an escape
 // sequence could rewrite the terminal) reaches the screen. Line breaks stay: messages use them.
@@ -26,7 +26,20 @@ std::string terminal_safe(std::string_view message) {
   return out;
 }
 
-}  // namespace
+TerminalSafeStdout::TerminalSafeStdout() : saved_(std::cout.rdbuf(buffer_.rdbuf())) {}
+
+TerminalSafeStdout::~TerminalSafeStdout() {
+  std::cout.rdbuf(saved_);
+  std::cout << terminal_safe(buffer_.str()) << std::flush;
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "warning: " << terminal_safe(w) << "\n";
+}
+
+}  // namespace weaklink::cli
+
+using weaklink::cli::terminal_safe;
 
 int main(int argc, char** argv) {
   CLI::App app{"weaklink: how weak links in the hip and knee chain load the lower back.\n"

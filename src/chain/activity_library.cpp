@@ -704,7 +704,7 @@ const Activity& find_activity(const std::string& name) {
     if (a.name == name) return a;
     known += (known.empty() ? "" : ", ") + a.name;
   }
-  throw InputError(fmt::format("unknown activity '{}' (known: {})", name, known));
+  throw InputError(fmt::format("unknown activity '{}' (known: {})", quote_input(name), known));
 }
 
 ActivityParameters activity_parameters(const Activity& activity, const std::vector<std::string>& overrides) {

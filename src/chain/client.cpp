@@ -8,6 +8,7 @@
 #include "chain/activity.hpp"
 #include "core/embedded_data.hpp"
 #include "core/error.hpp"
+#include "io/json_input.hpp"
 #include "io/storage.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/generic/generic_tables.hpp"
@@ -45,7 +46,7 @@ SittingHabits parse_sitting(const json& s, const std::string& where) {
   if (!s.is_object()) throw InputError(where + ": expected an object with 'hours_per_day' or 'bouts_min'");
   for (auto it = s.begin(); it != s.end(); ++it)
     if (it.key() != "hours_per_day" && it.key() != "bouts_min" && it.key() != "posture" && it.key() != "note")
-      throw InputError(fmt::format("{}: unknown field '{}' (expected hours_per_day or bouts_min, posture, note)", where, it.key()));
+      throw InputError(fmt::format("{}: unknown field '{}' (expected hours_per_day or bouts_min, posture, note)", where, quote_input(it.key())));
   SittingHabits h;
   const bool hours = s.contains("hours_per_day"), bouts = s.contains("bouts_min");
   if (hours == bouts) throw InputError(where + ": expected exactly one of 'hours_per_day' and 'bouts_min' (a log of sitting bouts, minutes)");
@@ -73,7 +74,7 @@ SittingHabits parse_sitting(const json& s, const std::string& where) {
     if (p == "slumped") h.posture = "sitting_slumped";
     else if (p == "upright") h.posture = "sitting_upright";
     else if (p == "backrest") h.posture = "sitting_backrest";
-    else throw InputError(fmt::format("{}: 'posture': expected slumped, upright or backrest, found '{}'", where, p));
+    else throw InputError(fmt::format("{}: 'posture': expected slumped, upright or backrest, found '{}'", where, quote_input(p)));
   }
   return h;
 }
@@ -85,14 +86,7 @@ std::vector<std::string> default_assessment_activities(const std::string& sittin
 }
 
 Client parse_client(const std::string& text, const std::string& name) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(fmt::format("{}: not valid JSON (byte {}): {}", name, e.byte, e.what()));
-  } catch (const json::exception& e) {
-    throw InputError(fmt::format("{}: not valid JSON: {}", name, e.what()));
-  }
+  const json doc = io::parse_json_input(text, name);  // UTF-8, no duplicate keys, bounded
   if (!doc.is_object()) throw InputError(name + ": expected a JSON object (docs/assessment.md, 'Client file')");
   static const char* const kKnown[] = {"name", "note", "age", "sex", "height_m", "mass_kg", "strength", "sitting", "activities"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
@@ -101,12 +95,16 @@ Client parse_client(const std::string& text, const std::string& name) {
     if (it.key() == "height_cm" || it.key() == "height") hint = "; give 'height_m' in metres";
     if (it.key() == "mass_lb" || it.key() == "weight" || it.key() == "mass" || it.key() == "weight_kg") hint = "; give 'mass_kg' in kilograms";
     throw InputError(fmt::format("{}: unknown field '{}' (expected name, note, age, sex, height_m, mass_kg, strength, sitting, activities){}",
-                                 name, it.key(), hint));
+                                 name, quote_input(it.key()), hint));
   }
   Client c;
   if (doc.contains("name")) {
     if (!doc["name"].is_string()) throw InputError(name + ": 'name': expected a string");
     c.name = doc["name"].get<std::string>();
+    // A name, shown in the report's title and the terminal summary; not a document.
+    constexpr std::size_t kMaxName = 200;
+    if (c.name.size() > kMaxName)
+      throw InputError(fmt::format("{}: 'name': {} bytes long, at most {} ('{}')", name, c.name.size(), kMaxName, quote_input(c.name)));
   }
   c.person.age_years = number(doc, "age", name, "years");
   check_range(c.person.age_years, 18, 100, name, "age", "years", " (the model's data are adult data)");
@@ -126,7 +124,7 @@ Client parse_client(const std::string& text, const std::string& name) {
       if (!t.group.empty() && std::find(groups.begin(), groups.end(), t.group) == groups.end()) {
         std::string known;
         for (const auto& g : groups) known += (known.empty() ? "" : ", ") + g;
-        throw InputError(fmt::format("{}: 'group': unknown muscle group '{}' (known: {})", t.where, t.group, known));
+        throw InputError(fmt::format("{}: 'group': unknown muscle group '{}' (known: {})", t.where, quote_input(t.group), known));
       }
   }
   std::string sitting_posture = "sitting_slumped";
@@ -149,7 +147,9 @@ Client parse_client(const std::string& text, const std::string& name) {
   return c;
 }
 
-Client read_client(const std::filesystem::path& path) { return parse_client(io::read_text_file(path), path.string()); }
+Client read_client(const std::filesystem::path& path) {
+  return parse_client(io::read_text_file(path, io::ReadLimits{io::kMaxJsonBytes}), path.string());
+}
 
 const std::string& demo_client_json() {
   static const std::string text(data::embedded_file("clients/demo_client.json"));

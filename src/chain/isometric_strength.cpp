@@ -36,7 +36,7 @@ const StrengthMeasure& strength_measure(const std::string& name) {
     if (m.name == name) return m;
     known += (known.empty() ? "" : ", ") + m.name;
   }
-  throw InputError(fmt::format("unknown strength measure '{}' (known: {})", name, known));
+  throw InputError(fmt::format("unknown strength measure '{}' (known: {})", quote_input(name), known));
 }
 
 std::map<std::string, double> parse_posture(const std::string& text, const std::string& where, bool lenient) {
@@ -46,7 +46,7 @@ std::map<std::string, double> parse_posture(const std::string& text, const std::
   while (std::getline(ss, item, ';')) {
     if (item.find_first_not_of(" ") == std::string::npos) continue;
     const auto eq = item.find('=');
-    if (eq == std::string::npos) throw InputError(fmt::format("{}: posture '{}': expected name=degrees", where, item));
+    if (eq == std::string::npos) throw InputError(fmt::format("{}: posture '{}': expected name=degrees", where, quote_input(item)));
     std::string name = item.substr(0, eq);
     name.erase(0, name.find_first_not_of(' '));
     name.erase(name.find_last_not_of(' ') + 1);
@@ -58,7 +58,7 @@ std::map<std::string, double> parse_posture(const std::string& text, const std::
       out[name] = d;
     } catch (const std::exception&) {
       if (lenient) continue;
-      throw InputError(fmt::format("{}: posture '{}': expected a number of degrees", where, item));
+      throw InputError(fmt::format("{}: posture '{}': expected a number of degrees", where, quote_input(item)));
     }
   }
   return out;
@@ -72,7 +72,7 @@ IsometricTorque max_isometric_torque(const Model& model, Data& data, const Stren
   auto coordinate_index = [&](const std::string& base) {
     int c = model.find_coordinate(base + "_" + side);
     if (c < 0) c = model.find_coordinate(base);
-    if (c < 0) throw InputError(fmt::format("the model has no coordinate '{}' or '{}_{}'", base, base, side));
+    if (c < 0) throw InputError(fmt::format("the model has no coordinate '{}' or '{}_{}'", quote_input(base), quote_input(base), side));
     return c;
   };
   for (const auto& [name, deg] : posture) {

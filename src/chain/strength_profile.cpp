@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "chain/isometric_strength.hpp"
 #include "core/error.hpp"
+#include "io/json_input.hpp"
+#include "io/input_file.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/model.hpp"
 
@@ -95,7 +95,7 @@ StrengthTest parse_strength_test(const nlohmann::json& e, const std::string& whe
     if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) != std::end(kKnown)) continue;
     throw InputError(fmt::format("{}: unknown field '{}' (expected measure, group, side, posture, note and one of torque_Nm, "
                                  "torque_Nm_per_kg, force_N + lever_arm_m, percent_of_norm, mmt_grade, percent_of_baseline)",
-                                 t.where, it.key()));
+                                 t.where, quote_input(it.key())));
   }
   auto str = [&](const char* key) -> std::string {
     if (!e.contains(key)) return "";
@@ -115,7 +115,7 @@ StrengthTest parse_strength_test(const nlohmann::json& e, const std::string& whe
   if (side == "right" || side == "r") t.side = "r";
   else if (side == "left" || side == "l") t.side = "l";
   else if (side == "both" || side.empty()) t.side = "both";
-  else throw InputError(fmt::format("{}: 'side': expected right, left or both, found '{}'", t.where, side));
+  else throw InputError(fmt::format("{}: 'side': expected right, left or both, found '{}'", t.where, quote_input(side)));
 
   int kinds = 0;
   if (e.contains("torque_Nm")) { t.kind = StrengthTest::Kind::Torque; t.value = number_field(e, "torque_Nm", t.where); ++kinds; }
@@ -152,7 +152,7 @@ StrengthTest parse_strength_test(const nlohmann::json& e, const std::string& whe
     if (!p.is_object()) throw InputError(t.where + ": 'posture': expected an object of coordinate: degrees");
     std::map<std::string, double> m;
     for (auto it = p.begin(); it != p.end(); ++it) {
-      if (!it.value().is_number()) throw InputError(fmt::format("{}: posture '{}': expected degrees", t.where, it.key()));
+      if (!it.value().is_number()) throw InputError(fmt::format("{}: posture '{}': expected degrees", t.where, quote_input(it.key())));
       const double deg = it.value().get<double>();
       // No joint turns more than half a revolution from neutral; the model's own range is
       // checked when the test is applied (check_posture_in_range).
@@ -174,14 +174,7 @@ std::vector<StrengthTest> parse_strength_tests(const nlohmann::json& tests, cons
 }
 
 StrengthProfile parse_strength_profile(const std::string& text, const std::string& name) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(fmt::format("{}: not valid JSON (byte {}): {}", name, e.byte, e.what()));
-  } catch (const json::exception& e) {  // e.g. out_of_range 406: a number beyond double's range
-    throw InputError(fmt::format("{}: not valid JSON: {}", name, e.what()));
-  }
+  const json doc = io::parse_json_input(text, name);  // UTF-8, no duplicate keys, bounded
   if (!doc.is_object() || !doc.contains("tests") || !doc["tests"].is_array())
     throw InputError(fmt::format("{}: expected an object with a \"tests\" array", name));
   StrengthProfile profile;
@@ -190,11 +183,7 @@ StrengthProfile parse_strength_profile(const std::string& text, const std::strin
 }
 
 StrengthProfile read_strength_profile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the strength file", path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_strength_profile(ss.str(), path.string());
+  return parse_strength_profile(io::read_text_file(path, io::ReadLimits{io::kMaxJsonBytes}), path.string());
 }
 
 const StrengthNormRow* find_strength_norm(const GenericTables& tables, const std::string& measure, Sex sex, double age) {
@@ -277,7 +266,7 @@ std::vector<StrengthAdjustment> apply_strength_profile(ModelSpec& spec, const Pe
           if (it == tables.mmt_percent.end()) {
             std::string known;
             for (const auto& [g, p] : tables.mmt_percent) known += (known.empty() ? "" : ", ") + g;
-            throw InputError(fmt::format("{}: 'mmt_grade': unknown grade '{}' (known: {})", test.where, test.grade, known));
+            throw InputError(fmt::format("{}: 'mmt_grade': unknown grade '{}' (known: {})", test.where, quote_input(test.grade), known));
           }
           percent = it->second;
           adj.basis = fmt::format("manual muscle test grade {} = {}% of normal", test.grade, percent);
@@ -296,7 +285,12 @@ std::vector<StrengthAdjustment> apply_strength_profile(ModelSpec& spec, const Pe
       const Model model = compile_model(spec);
       if (test.posture) check_posture_in_range(model, *test.posture, side, test.where);
       Data data(model);
-      const IsometricTorque before = max_isometric_torque(model, data, *measure, side, posture, muscles);
+      IsometricTorque before;
+      try {
+        before = max_isometric_torque(model, data, *measure, side, posture, muscles);
+      } catch (const InputError& e) {  // an unknown coordinate: name the file and the field
+        throw InputError(fmt::format("{}: 'posture': {}", test.where, e.what()));
+      }
       adj.model_torque_before = before.total;
       if (percent >= 0) {
         if (norm) {

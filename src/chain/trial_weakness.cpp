@@ -29,8 +29,15 @@ LoadedTrial load_trial(const TrialInputs& in) {
   TrialInputs t = in;
   LoadedTrial out;
   bool replace_force_set = false;
+  // Where the setup names a file ("setup.xml: line 5 <coordinates_file>"): prefixed to the errors
+  // of reading it. Empty for files given on the command line.
+  std::string model_source, coordinates_source, loads_source, force_sets_source;
   if (!in.setup.empty()) {
     io::XmlDocument doc(in.setup);
+    const auto source = [&](const pugi::xml_node& tool_element, const char* element) {
+      const pugi::xml_node node = tool_element.child(element);
+      return node ? doc.name() + ": " + doc.where(node) : std::string();
+    };
     const auto tool = setup_tool_element(doc.doc(), "AnalyzeTool");
     if (!tool) throw_input_error(in.setup.string(), "", "expected <OpenSimDocument><AnalyzeTool> (a static-optimization setup)");
     const fs::path dir = in.setup.parent_path();
@@ -38,6 +45,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
       const std::string mf = doc.text(tool, "model_file");
       if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
       t.model = resolve_setup_path(dir, mf);
+      model_source = source(tool, "model_file");
       if (!fs::exists(t.model))
         doc.fail(tool.child("model_file"), "model file '" + t.model.string() + "' does not exist (pass --model to use another file)");
     }
@@ -45,14 +53,17 @@ LoadedTrial load_trial(const TrialInputs& in) {
       const std::string c = doc.text(tool, "coordinates_file");
       if (c.empty()) doc.fail(tool, "expected <coordinates_file> (or pass --coordinates)");
       t.coordinates = resolve_setup_path(dir, c);
+      coordinates_source = source(tool, "coordinates_file");
       if (!fs::exists(t.coordinates)) doc.fail(tool.child("coordinates_file"), "coordinates file '" + t.coordinates.string() + "' does not exist");
     }
     if (t.external_loads.empty()) {
       const std::string e = doc.text(tool, "external_loads_file");
       if (!e.empty()) t.external_loads = resolve_setup_path(dir, e);
+      loads_source = source(tool, "external_loads_file");
     }
     if (in.force_sets.empty()) {
       replace_force_set = doc.boolean(tool, "replace_force_set", false);
+      force_sets_source = source(tool, "force_set_files");
       for (const auto& f : doc.words(tool, "force_set_files")) {
         const fs::path p = resolve_setup_path(dir, f);
         if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + p.string() + "' does not exist");
@@ -67,7 +78,15 @@ LoadedTrial load_trial(const TrialInputs& in) {
   if (t.coordinates.empty()) throw InputError("weakness: expected --setup or --coordinates");
   if (t.step < 1) throw InputError("weakness: --step: expected a positive integer");
 
-  ModelSpec spec = io::read_osim(t.model);
+  const auto named = [](const std::string& where, auto&& read) -> decltype(read()) {
+    if (where.empty()) return read();
+    try {
+      return read();
+    } catch (const InputError& e) {
+      throw InputError(where + ": " + e.what());
+    }
+  };
+  ModelSpec spec = named(model_source, [&] { return io::read_osim(t.model); });
   if (replace_force_set) {
     spec.muscles.clear();
     spec.actuators.clear();
@@ -75,7 +94,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
     spec.force_order.clear();
     drop_unmodelled_forces(spec.unsupported);
   }
-  for (const auto& f : t.force_sets) io::append_force_set_file(f, spec);
+  for (const auto& f : t.force_sets) named(force_sets_source, [&] { io::append_force_set_file(f, spec); });
   out.model = compile_model(spec);
   out.model_name = t.model.filename().string();
   out.name = t.coordinates.stem().string();
@@ -84,10 +103,15 @@ LoadedTrial load_trial(const TrialInputs& in) {
   const Model& model = out.model;
 
   ExternalForces external;
-  if (!t.external_loads.empty()) external = ExternalForces(model, io::read_external_loads(t.external_loads), t.external_loads.string());
-  io::Table coords = io::read_storage(t.coordinates);
-  if (t.lowpass_hz >= 0) coords = lowpass_coordinates(coords, t.lowpass_hz, t.coordinates.string());
-  const StatesTable states = states_from_coordinates(model, coords, t.coordinates.string());
+  if (!t.external_loads.empty())
+    external = named(loads_source, [&] {
+      return ExternalForces(model, io::read_external_loads(t.external_loads), t.external_loads.string());
+    });
+  const StatesTable states = named(coordinates_source, [&] {
+    io::Table coords = io::read_storage(t.coordinates);
+    if (t.lowpass_hz >= 0) coords = lowpass_coordinates(coords, t.lowpass_hz, t.coordinates.string());
+    return states_from_coordinates(model, coords, t.coordinates.string());
+  });
   for (const auto& m : states.missing) out.warnings.push_back("coordinate '" + m + "' is not in " + t.coordinates.filename().string() + "; set to 0");
   out.warnings.insert(out.warnings.end(), states.warnings.begin(), states.warnings.end());
   std::vector<int> rows;

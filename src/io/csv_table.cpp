@@ -7,6 +7,7 @@
 #include <csv.h>
 
 #include "core/error.hpp"
+#include "io/input_file.hpp"
 
 namespace weaklink::io {
 
@@ -49,6 +50,8 @@ std::vector<std::string> parse_line(std::string_view line, const std::string& na
 CsvTable CsvTable::parse(std::string_view text, std::string name) {
   CsvTable t;
   t.name_ = std::move(name);
+  check_text_encoding(text, t.name_);
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte-order mark
   int line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -63,15 +66,17 @@ CsvTable CsvTable::parse(std::string_view text, std::string name) {
     auto fields = parse_line(line, t.name_, line_no);
     if (t.header_.empty()) {
       t.header_ = std::move(fields);
+      check_table_size(0, t.header_.size(), t.name_, fmt::format("line {}", line_no));
       for (std::size_t i = 0; i < t.header_.size(); ++i) {
         if (!t.columns_.emplace(t.header_[i], i).second)
-          throw_input_error(t.name_, fmt::format("line {}", line_no), fmt::format("column '{}' appears twice", t.header_[i]));
+          throw_input_error(t.name_, fmt::format("line {}", line_no), fmt::format("column '{}' appears twice", quote_input(t.header_[i])));
       }
       continue;
     }
     if (fields.size() != t.header_.size())
       throw_input_error(t.name_, fmt::format("line {}", line_no),
                         fmt::format("expected {} fields as in the header, found {}", t.header_.size(), fields.size()));
+    check_table_size(t.rows_.size() + 1, t.header_.size(), t.name_, fmt::format("line {}", line_no));
     t.rows_.push_back(Row{line_no, std::move(fields)});
   }
   if (t.header_.empty()) throw_input_error(t.name_, "", "expected a header row, found no data");
@@ -102,7 +107,7 @@ double CsvTable::number(const Row& row, const std::string& column) const {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v))
-    fail(row, fmt::format("column '{}': expected a finite number, found '{}'", column, s));
+    fail(row, fmt::format("column '{}': expected a finite number, found '{}'", column, quote_input(s)));
   return v;
 }
 

@@ -21,7 +21,7 @@ bool parse_bool(const pugi::xml_node& node, const char* name, const std::string&
   const std::string text = property(node, name);
   if (text == "true" || text == "True" || text == "TRUE") return true;
   if (text == "false" || text == "False" || text == "FALSE") return false;
-  throw_input_error(file, where, fmt::format("<{}> must be true or false, found '{}'", name, text));
+  throw_input_error(file, where, fmt::format("<{}> must be true or false, found '{}'", name, quote_input(text)));
 }
 
 std::string identifier(const pugi::xml_node& node, const char* name) {
@@ -74,7 +74,8 @@ void resolve_columns(const std::string& id, const char* property_name, const Tab
         file, where,
         fmt::format("<{}> '{}' matches {} column(s) of {} ({}); expected exactly 3 "
                     "columns starting with it",
-                    property_name, id, found.size(), datafile.string(), fmt::join(names, ", ")));
+                    property_name, quote_input(id), found.size(), datafile.string(),
+                    quote_input(fmt::format("{}", fmt::join(names, ", ")), 200)));
   }
   std::copy(found.begin(), found.end(), columns);
 }
@@ -89,7 +90,7 @@ std::filesystem::path resolve_datafile(const std::filesystem::path& xml_path,
     if (std::filesystem::is_regular_file(c, ec)) return c;
   throw_input_error(
       file, "ExternalLoads/datafile",
-      fmt::format("cannot find '{}' next to the XML file or in the current directory", datafile));
+      fmt::format("cannot find '{}' next to the XML file or in the current directory", quote_input(datafile)));
 }
 
 }  // namespace
@@ -117,8 +118,8 @@ ExternalLoads read_external_loads(const std::filesystem::path& xml_path) {
   for (const pugi::xml_node& node : root.child("objects").children()) {
     if (node.type() != pugi::node_element) continue;
     ++index;
-    const std::string where = fmt::format("ExternalLoads/objects/{} '{}' (#{})", node.name(),
-                                          node.attribute("name").value(), index);
+    const std::string where = fmt::format("ExternalLoads/objects/{} '{}' (#{})", quote_input(node.name()),
+                                          quote_input(node.attribute("name").value()), index);
     if (std::string_view(node.name()) != "ExternalForce")
       throw_input_error(file, where,
                         "unsupported element; expected ExternalForce (files older than version "
@@ -133,12 +134,16 @@ ExternalLoads read_external_loads(const std::filesystem::path& xml_path) {
   loads.datafile = resolve_datafile(xml_path, datafile, file);
   // OpenSim renames repeated labels of the force data on load; identifiers like "1_ground_force_v"
   // rely on that convention.
-  loads.data = read_storage(loads.datafile, StorageReadOptions{.make_labels_unique = true});
+  try {
+    loads.data = read_storage(loads.datafile, StorageReadOptions{.make_labels_unique = true});
+  } catch (const InputError& e) {  // name the ExternalLoads file and element as well as the data file's line
+    throw_input_error(file, "ExternalLoads/datafile", e.what());
+  }
 
   for (std::size_t i = 0; i < loads.forces.size(); ++i) {
     ExternalForceSpec& f = loads.forces[i];
     const std::string where =
-        fmt::format("ExternalLoads/objects/ExternalForce '{}' (#{})", f.name, i + 1);
+        fmt::format("ExternalLoads/objects/ExternalForce '{}' (#{})", quote_input(f.name), i + 1);
     resolve_columns(f.force_identifier, "force_identifier", loads.data, loads.datafile, file, where,
                     f.force_columns);
     resolve_columns(f.point_identifier, "point_identifier", loads.data, loads.datafile, file, where,

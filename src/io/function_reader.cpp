@@ -1,5 +1,7 @@
 #include "io/function_reader.hpp"
 
+#include "core/error.hpp"
+
 #include <cstring>
 #include <stdexcept>
 
@@ -53,7 +55,7 @@ Function read_function_element(const XmlDocument& doc, const pugi::xml_node& e) 
   } catch (const std::invalid_argument& err) {
     doc.fail(e, err.what());
   }
-  doc.fail(e, "function type '" + tag + "' is not supported (supported: Constant, LinearFunction, "
+  doc.fail(e, "function type '" + quote_input(tag) + "' is not supported (supported: Constant, LinearFunction, "
               "PolynomialFunction, SimmSpline, NaturalCubicSpline, PiecewiseLinearFunction, MultiplierFunction)");
 }
 

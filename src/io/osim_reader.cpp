@@ -452,7 +452,7 @@ class OsimReader {
       }
       return s;
     }
-    doc_.fail(p, "unknown path point type '" + tag + "' (expected PathPoint, ConditionalPathPoint or MovingPathPoint)");
+    doc_.fail(p, "unknown path point type '" + quote_input(tag) + "' (expected PathPoint, ConditionalPathPoint or MovingPathPoint)");
   }
 
   GeometryPathSpec read_path(const xml_node& muscle) {
@@ -496,8 +496,9 @@ class OsimReader {
       m.class_name = tag;
       m.origin = doc_.where(f);
       auto it = defaults_.find(tag);
+      // The file argument carries the line: "model.osim: line 12 <Thelen2003Muscle name=...>".
       m.params = read_muscle_params(f, it == defaults_.end() ? xml_node() : it->second, spec_.document_version,
-                                    doc_.name());
+                                    doc_.name() + ": " + doc_.where(f));
       m.path = read_path(f);
       spec_.muscles.push_back(std::move(m));
       return;

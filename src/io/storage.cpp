@@ -72,7 +72,7 @@ long long parse_count(std::string_view text, const std::string& file, std::size_
   if (ec != std::errc() || ptr != text.data() + text.size() || value < 0)
     throw_input_error(
         file, line_at(line),
-        fmt::format("expected a non-negative integer for '{}', found '{}'", key, text));
+        fmt::format("expected a non-negative integer for '{}', found '{}'", key, quote_input(text)));
   return value;
 }
 
@@ -102,7 +102,7 @@ ElementType element_type(std::string_view data_type, const std::string& file, st
       throw_input_error(file, line_at(line),
                         fmt::format("unsupported DataType '{}'; expected double, Vec2..Vec12, "
                                     "UnitVec3, Quaternion or SpatialVec",
-                                    data_type));
+                                    quote_input(data_type)));
     for (int i = 1; i <= n; ++i) e.suffixes.push_back(fmt::format("_{}", i));
   }
   e.width = static_cast<int>(e.suffixes.size());
@@ -216,14 +216,14 @@ void check_unique(const std::vector<std::string>& labels, const std::string& fil
       throw_input_error(file, line_at(line),
                         fmt::format("duplicate column label '{}' (columns {} and {}); labels must "
                                     "be unique",
-                                    labels[i], it->second + 1, i + 1));
+                                    quote_input(labels[i]), it->second + 1, i + 1));
   }
 }
 
 [[noreturn]] void throw_not_a_number(const std::string& file, std::size_t line,
                                      std::string_view label, std::string_view token) {
   throw_input_error(file, line_at(line),
-                    fmt::format("expected a number in column '{}', found '{}'", label, token));
+                    fmt::format("expected a number in column '{}', found '{}'", quote_input(label), quote_input(token)));
 }
 
 // Legacy rows: whitespace-separated numbers; a row may continue on the next line (OpenSim reads
@@ -231,8 +231,8 @@ void check_unique(const std::vector<std::string>& labels, const std::string& fil
 // it happens instead of shifting every later value. Stops after `max_rows` rows (spec: exactly
 // nRows rows are read).
 void read_legacy_rows(LineCursor& cur, const std::vector<std::string>& labels, long long max_rows,
-                      const std::string& file, std::vector<double>& time,
-                      std::vector<double>& values) {
+                      const std::string& file, std::vector<double>& time, std::vector<double>& values,
+                      std::vector<std::size_t>& row_lines) {
   const std::size_t ncols = labels.size();
   std::size_t filled = 0, row_start = 0;
   std::string_view line;
@@ -242,6 +242,7 @@ void read_legacy_rows(LineCursor& cur, const std::vector<std::string>& labels, l
     const std::size_t n = cur.line_number();
     if (filled == 0) row_start = n;
     const std::size_t filled_before = filled;
+    bool row_started = false;
     for_each_token(line, [&](std::string_view token) {
       if (filled == ncols) {
         const std::size_t found = filled_before + count_tokens(line);
@@ -256,6 +257,11 @@ void read_legacy_rows(LineCursor& cur, const std::vector<std::string>& labels, l
       }
       double v = 0;
       if (!parse_double(token, v)) throw_not_a_number(file, n, labels[filled], token);
+      if (filled == 0 && !row_started) {
+        row_started = true;
+        check_table_size(time.size() + 1, ncols, file, line_at(n));
+        row_lines.push_back(n);
+      }
       (filled == 0 ? time : values).push_back(v);
       ++filled;
     });
@@ -271,12 +277,14 @@ void read_legacy_rows(LineCursor& cur, const std::vector<std::string>& labels, l
 // Table-dialect rows: one row per line until the end or the first empty line. Composite elements
 // ("~[1,2,3]") are split into `width` numbers.
 void read_table_rows(LineCursor& cur, const std::vector<std::string>& labels, int width,
-                     const std::string& file, std::vector<double>& time,
-                     std::vector<double>& values) {
+                     const std::string& file, std::vector<double>& time, std::vector<double>& values,
+                     std::vector<std::size_t>& row_lines) {
   const std::size_t nelements = (labels.size() - 1) / static_cast<std::size_t>(width) + 1;
   std::string_view line;
   while (cur.next(line) && !trim(line).empty()) {
     const std::size_t n = cur.line_number();
+    check_table_size(time.size() + 1, labels.size(), file, line_at(n));
+    row_lines.push_back(n);
     std::size_t field = 0;
     for_each_token(line, [&](std::string_view token) {
       if (field >= nelements) return;  // counted below for the message
@@ -307,6 +315,57 @@ void read_table_rows(LineCursor& cur, const std::vector<std::string>& labels, in
                         fmt::format("expected {} values per row (time + {} columns), found {}",
                                     nelements, nelements - 1, found));
   }
+}
+
+// Times must be finite and must not decrease, or every tool (and `data info`'s time range) would
+// read the rows in a wrong order. OpenSim's static optimization writes its last row twice: a row
+// that repeats the row before exactly (same time, same values) is dropped with a warning; a
+// different row at the same time is an error.
+void check_times(std::vector<double>& time, std::vector<double>& values, std::size_t ncols,
+                 const std::vector<std::size_t>& row_lines, const std::string& file,
+                 std::vector<std::string>& warnings) {
+  const auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+  std::size_t kept = 0, dropped = 0, first_dropped_line = 0;
+  for (std::size_t i = 0; i < time.size(); ++i) {
+    const double t = time[i];
+    if (!std::isfinite(t))
+      throw_input_error(file, line_at(row_lines[i]),
+                        fmt::format("time is {}; expected a finite number", t));
+    if (kept > 0) {
+      const double previous = time[kept - 1];
+      const std::size_t previous_line = row_lines[i - 1];
+      if (t < previous)
+        throw_input_error(file, line_at(row_lines[i]),
+                          fmt::format("time {} is earlier than {} on line {}; times must not decrease", t,
+                                      previous, previous_line));
+      if (t == previous) {
+        const double* a = values.data() + (kept - 1) * ncols;
+        const double* b = values.data() + i * ncols;
+        if (!std::equal(a, a + ncols, b, same))
+          throw_input_error(file, line_at(row_lines[i]),
+                            fmt::format("time {} repeats the time of line {} with different values; times must "
+                                        "increase (only an exact copy of the row before is dropped)",
+                                        t, previous_line));
+        if (dropped++ == 0) first_dropped_line = row_lines[i];
+        continue;
+      }
+    }
+    if (kept != i) {
+      time[kept] = t;
+      std::copy_n(values.data() + i * ncols, ncols, values.data() + kept * ncols);
+    }
+    ++kept;
+  }
+  if (dropped == 0) return;
+  time.resize(kept);
+  values.resize(kept * ncols);
+  warnings.push_back(dropped == 1
+                         ? fmt::format("{}: line {} repeats the row before it exactly (same time and values); the "
+                                       "duplicate row was dropped",
+                                       file, first_dropped_line)
+                         : fmt::format("{}: {} rows repeat the row before them exactly (the first on line {}); the "
+                                       "duplicates were dropped",
+                                       file, dropped, first_dropped_line));
 }
 
 std::string gzip(std::string_view text, const std::filesystem::path& path) {
@@ -367,40 +426,6 @@ bool parse_double(std::string_view s, double& out) {
   return true;
 }
 
-std::string read_text_file(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw_input_error(file, "", "file not found");
-  if (std::filesystem::is_directory(path, ec))
-    throw_input_error(file, "", "is a directory, expected a file");
-  std::string text;
-  if (is_gz(path)) {
-    gzFile gz = gzopen(file.c_str(), "rb");
-    if (gz == nullptr) throw_input_error(file, "", "cannot open file");
-    char buffer[1 << 16];
-    int n = 0;
-    while ((n = gzread(gz, buffer, sizeof buffer)) > 0)
-      text.append(buffer, static_cast<std::size_t>(n));
-    if (n < 0) {
-      int err = 0;
-      const std::string message = gzerror(gz, &err);
-      gzclose(gz);
-      throw_input_error(file, "", "cannot decompress gzip data (" + message + ")");
-    }
-    gzclose(gz);
-    return text;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_input_error(file, "", "cannot open file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec) text.reserve(size);  // the real size on disk, not a number from inside the file
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) throw_input_error(file, "", "read error");
-  return text;
-}
-
 // ---- Table -------------------------------------------------------------------------------------
 
 int Table::find_column(std::string_view label) const {
@@ -444,6 +469,7 @@ Table read_storage(const std::filesystem::path& path, const StorageReadOptions& 
   if (trim(line).empty())
     throw_input_error(file, "", "the file ends after 'endheader'; expected the column labels line");
   const std::size_t labels_line = cur.line_number();
+  check_table_size(0, count_tokens(line), file, line_at(labels_line));
   std::vector<std::string> labels;
   for_each_token(line, [&](std::string_view token) { labels.emplace_back(token); });
   if (h.columns >= 0 && static_cast<std::size_t>(h.columns) != labels.size())
@@ -456,7 +482,7 @@ Table read_storage(const std::filesystem::path& path, const StorageReadOptions& 
   if (!time_first)
     throw_input_error(
         file, line_at(labels_line),
-        fmt::format("expected the first column label to be 'time', found '{}'", labels[0]));
+        fmt::format("expected the first column label to be 'time', found '{}'", quote_input(labels[0])));
 
   ElementType element;
   if (table_dialect) {
@@ -468,20 +494,23 @@ Table read_storage(const std::filesystem::path& path, const StorageReadOptions& 
       labels = std::move(flat);
     }
   }
+  check_table_size(0, labels.size(), file, line_at(labels_line));
   if (options.make_labels_unique)
     make_unique(labels);
   else
     check_unique(labels, file, labels_line);
 
   std::vector<double> values;  // row-major; grows with the data, never sized from the header
+  std::vector<std::size_t> row_lines;  // where each row starts, for messages
   if (table_dialect)
-    read_table_rows(cur, labels, element.width, file, t.time, values);
+    read_table_rows(cur, labels, element.width, file, t.time, values, row_lines);
   else
-    read_legacy_rows(cur, labels, h.rows, file, t.time, values);
+    read_legacy_rows(cur, labels, h.rows, file, t.time, values, row_lines);
 
+  if (h.rows > static_cast<long long>(t.time.size()) && !options.allow_fewer_rows)
+    throw_input_error(file, "", fmt::format("header says {} rows, found {}", h.rows, t.time.size()));
+  check_times(t.time, values, labels.size() - 1, row_lines, file, t.warnings);
   const auto nrows = static_cast<long long>(t.time.size());
-  if (h.rows > nrows && !options.allow_fewer_rows)
-    throw_input_error(file, "", fmt::format("header says {} rows, found {}", h.rows, nrows));
 
   t.labels.assign(labels.begin() + 1, labels.end());
   const auto ncols = static_cast<Eigen::Index>(t.labels.size());

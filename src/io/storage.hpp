@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "io/input_file.hpp"  // read_text_file: the bounded reader every data reader uses
+
 namespace weaklink::io {
 
 struct Table {
@@ -21,6 +23,8 @@ struct Table {
   // Header lines other than name/version/nRows/nColumns/inDegrees, in file order: `key=value`
   // lines as {key, value}; any other line (free text, SIMM keywords, blank) as {"", line}.
   std::vector<std::pair<std::string, std::string>> metadata;
+  // What the reader accepted but changed (a duplicated last row dropped); not written back.
+  std::vector<std::string> warnings;
 
   // Column index into `labels`/`data`, or -1. Exact match first, then OpenSim's fallbacks (spec
   // 8.2): strip leading path elements, the last path element, `<coord>/value` -> `<coord>`,
@@ -47,9 +51,6 @@ void write_storage(const std::filesystem::path& path, const Table& t, int precis
 std::string storage_file_bytes(const std::filesystem::path& path, const Table& t, int precision = 8);
 
 // ---- Text helpers shared by the data-file readers ----------------------------------------------
-
-// Whole file as bytes; names ending in ".gz" are decompressed. Throws InputError naming the file.
-std::string read_text_file(const std::filesystem::path& path);
 
 // Parses all of `s` as a double (leading '+', "NaN", "Inf" accepted). False if anything is left.
 bool parse_double(std::string_view s, double& out);

@@ -56,7 +56,7 @@ double units_to_meters(std::string_view units, const std::string& file) {
   if (u.empty() || u == "m" || u == "meter" || u == "meters" || u == "metre" || u == "metres") return 1.0;
   if (u == "mm" || u == "millimeter" || u == "millimeters" || u == "millimetre" || u == "millimetres") return 0.001;
   if (u == "cm" || u == "centimeter" || u == "centimeters" || u == "centimetre" || u == "centimetres") return 0.01;
-  throw_input_error(file, "line 3", fmt::format("unknown Units '{}'; expected mm, cm or m", units));
+  throw_input_error(file, "line 3", fmt::format("unknown Units '{}'; expected mm, cm or m", quote_input(units)));
 }
 
 struct Header {
@@ -96,7 +96,7 @@ Header read_header(LineCursor& cur, const std::string& file) {
       double v = 0;
       if (!parse_double(value, v))
         throw_input_error(file, "line 3",
-                          fmt::format("expected a number for {}, found '{}'", key, value));
+                          fmt::format("expected a number for {}, found '{}'", key, quote_input(value)));
       return v;
     };
     const auto count = [&] {
@@ -105,7 +105,7 @@ Header read_header(LineCursor& cur, const std::string& file) {
       if (ec != std::errc() || ptr != value.data() + value.size() || v < 0)
         throw_input_error(
             file, "line 3",
-            fmt::format("expected a non-negative integer for {}, found '{}'", key, value));
+            fmt::format("expected a non-negative integer for {}, found '{}'", key, quote_input(value)));
       return v;
     };
     if (key == "DataRate")
@@ -131,7 +131,7 @@ Header read_header(LineCursor& cur, const std::string& file) {
   std::unordered_set<std::string_view> seen;
   for (std::size_t i = 2; i < fields.size(); ++i) {
     if (!seen.insert(fields[i]).second)
-      throw_input_error(file, "line 4", fmt::format("duplicate marker name '{}'", fields[i]));
+      throw_input_error(file, "line 4", fmt::format("duplicate marker name '{}'", quote_input(fields[i])));
     h.m.names.emplace_back(fields[i]);
   }
   if (num_markers >= 0 && static_cast<std::size_t>(num_markers) != h.m.names.size())
@@ -179,6 +179,7 @@ MarkerTable read_trc(const std::filesystem::path& path) {
   MarkerTable& m = h.m;
   const std::size_t nmarkers = m.names.size();
   const std::size_t expected = 2 + 3 * nmarkers;
+  check_table_size(0, expected, file, "line 4");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
   std::vector<double> xyz;  // row-major; grows with the data, never sized from NumFrames
@@ -201,6 +202,7 @@ MarkerTable read_trc(const std::filesystem::path& path) {
       continue;
     }
     in_data = true;
+    check_table_size(m.time.size() + 1, expected, file, line_at(n));
     split_fields(line, fields);
     while (fields.size() > expected && fields.back().empty()) fields.pop_back();
     if (fields.size() < expected)
@@ -220,11 +222,11 @@ MarkerTable read_trc(const std::filesystem::path& path) {
     if (!fields[0].empty() && !parse_double(fields[0], frame))
       throw_input_error(
           file, line_at(n),
-          fmt::format("expected an integer in column 'Frame#', found '{}'", fields[0]));
+          fmt::format("expected an integer in column 'Frame#', found '{}'", quote_input(fields[0])));
     double t = 0;
     if (!parse_double(fields[1], t) || !std::isfinite(t))
       throw_input_error(file, line_at(n),
-                        fmt::format("expected a number in column 'Time', found '{}'", fields[1]));
+                        fmt::format("expected a number in column 'Time', found '{}'", quote_input(fields[1])));
     if (!m.time.empty() && t < m.time.back())
       throw_input_error(file, line_at(n),
                         fmt::format("time {} is earlier than the previous frame's {}; expected non-decreasing time", t,
@@ -243,7 +245,7 @@ MarkerTable read_trc(const std::filesystem::path& path) {
         if (!parse_double(f[axis], v) || std::isinf(v))  // NaN marks a missing marker; Inf is an error
           throw_input_error(file, line_at(n),
                             fmt::format("expected a number in column '{} {}', found '{}'",
-                                        m.names[k], "XYZ"[axis], f[axis]));
+                                        quote_input(m.names[k]), "XYZ"[axis], quote_input(f[axis])));
         xyz.push_back(v);
       }
     }

@@ -5,10 +5,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "io/input_file.hpp"
 
 namespace weaklink::io {
 
@@ -74,15 +74,8 @@ bool parse_numbers(std::string_view text, std::vector<double>& out) {
   return true;
 }
 
-XmlDocument::XmlDocument(const std::filesystem::path& path) : path_(path), name_(path.string()) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw_input_error(name_, "", "file not found or not a regular file");
-  if (std::filesystem::file_size(path, ec) > kMaxXmlBytes) throw_input_error(name_, "", "file is larger than 256 MiB; not an OpenSim document");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_input_error(name_, "", "cannot open file for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  text_ = ss.str();
+XmlDocument::XmlDocument(const std::filesystem::path& path)
+    : path_(path), name_(path.string()), text_(read_text_file(path, ReadLimits{kMaxXmlBytes})) {
   parse();
 }
 
@@ -90,6 +83,7 @@ XmlDocument::XmlDocument(std::string text, std::string name) : name_(std::move(n
 
 void XmlDocument::parse() {
   if (text_.empty()) throw_input_error(name_, "", "file is empty; expected an XML document");
+  check_text_encoding(text_, name_);  // pugixml is told the text is UTF-8
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
@@ -119,8 +113,8 @@ int XmlDocument::line_of(const pugi::xml_node& node) const {
 }
 
 std::string XmlDocument::where(const pugi::xml_node& node) const {
-  std::string s = "line " + std::to_string(line_of(node)) + " <" + node.name();
-  if (auto a = node.attribute("name")) s += std::string(" name=\"") + a.value() + "\"";
+  std::string s = "line " + std::to_string(line_of(node)) + " <" + quote_input(node.name());
+  if (auto a = node.attribute("name")) s += " name=\"" + quote_input(a.value()) + "\"";
   return s + ">";
 }
 
@@ -145,7 +139,7 @@ std::vector<double> XmlDocument::numbers(const pugi::xml_node& node, const char*
   std::vector<double> v;
   auto c = node.child(prop);
   if (!c) return v;
-  if (!parse_numbers(c.child_value(), v)) fail(c, "expected numbers, found '" + trimmed(c.child_value()) + "'");
+  if (!parse_numbers(c.child_value(), v)) fail(c, "expected numbers, found '" + quote_input(trimmed(c.child_value())) + "'");
   return v;
 }
 
@@ -153,7 +147,7 @@ double XmlDocument::number(const pugi::xml_node& node, const char* prop, double 
   auto c = node.child(prop);
   if (!c || trimmed(c.child_value()).empty()) return fallback;
   const auto v = numbers(node, prop);
-  if (v.size() != 1) fail(c, "expected one number, found '" + trimmed(c.child_value()) + "'");
+  if (v.size() != 1) fail(c, "expected one number, found '" + quote_input(trimmed(c.child_value())) + "'");
   return v[0];
 }
 
@@ -161,7 +155,7 @@ Vec3 XmlDocument::vec3(const pugi::xml_node& node, const char* prop, const Vec3&
   auto c = node.child(prop);
   if (!c || trimmed(c.child_value()).empty()) return fallback;
   const auto v = numbers(node, prop);
-  if (v.size() != 3) fail(c, "expected three numbers, found '" + trimmed(c.child_value()) + "'");
+  if (v.size() != 3) fail(c, "expected three numbers, found '" + quote_input(trimmed(c.child_value())) + "'");
   return {v[0], v[1], v[2]};
 }
 
@@ -173,7 +167,7 @@ bool XmlDocument::boolean(const pugi::xml_node& node, const char* prop, bool fal
   if (t.empty()) return fallback;
   if (t == "true" || t == "1") return true;
   if (t == "false" || t == "0") return false;
-  fail(c, "expected true or false, found '" + t + "'");
+  fail(c, "expected true or false, found '" + quote_input(t) + "'");
 }
 
 }  // namespace weaklink::io

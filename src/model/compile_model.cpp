@@ -73,7 +73,7 @@ class Compiler {
     m_.bodies.push_back(Body{"ground", 0.0, Vec3::Zero(), Mat3::Zero(), -1});
     std::set<std::string> names{"ground"};
     for (const auto& b : s_.bodies) {
-      if (!names.insert(b.name).second) fail(b.origin, "duplicate body name '" + b.name + "'");
+      if (!names.insert(b.name).second) fail(b.origin, "duplicate body name '" + quote_input(b.name) + "'");
       if (!(b.mass >= 0) || !std::isfinite(b.mass)) fail(b.origin, "body mass must be finite and non-negative");
       m_.bodies.push_back(Body{b.name, b.mass, b.mass_center, inertia_matrix(b, m_.warnings), -1});
     }
@@ -124,7 +124,7 @@ class Compiler {
     std::vector<std::pair<int, int>> chain;  // (pending index, parent frame index), child first
     for (int k = i; k >= 0 && pending_[k].state != 2;) {
       PendingFrame& p = pending_[k];
-      if (p.state == 1) fail(p.spec.origin, "offset frame '" + p.spec.name + "' is its own ancestor (cycle)");
+      if (p.state == 1) fail(p.spec.origin, "offset frame '" + quote_input(p.spec.name) + "' is its own ancestor (cycle)");
       p.state = 1;
       const int parent = find_frame(p.spec.parent, p.owner, p.spec.origin);
       chain.emplace_back(k, parent);
@@ -168,7 +168,7 @@ class Compiler {
     if (!owner.empty() && (r = by_owner(owner, name)) >= 0) return r;
     if ((r = body_frame(name)) >= 0) return r;
     if (const auto it = offset_frame_by_name_.find(name); it != offset_frame_by_name_.end()) return it->second;
-    fail(where, "'" + path + "' names no body or frame in the model");
+    fail(where, "'" + quote_input(path) + "' names no body or frame in the model");
   }
 
   // ---- joints and the tree -----------------------------------------------------------------
@@ -180,14 +180,14 @@ class Compiler {
     std::vector<Candidate> cands;
     std::set<std::string> joint_names;
     for (const auto& j : s_.joints) {
-      if (!joint_names.insert(j.name).second) fail(j.origin, "duplicate joint name '" + j.name + "'");
+      if (!joint_names.insert(j.name).second) fail(j.origin, "duplicate joint name '" + quote_input(j.name) + "'");
       Candidate c{&j, 0, 0, 0, 0};
       c.parent_frame = find_frame(j.parent_frame, "joint:" + j.name, j.origin);
       c.child_frame = find_frame(j.child_frame, "joint:" + j.name, j.origin);
       c.parent_body = m_.frames[c.parent_frame].body;
       c.child_body = m_.frames[c.child_frame].body;
-      if (c.child_body == kGround) fail(j.origin, "joint '" + j.name + "' has Ground as its child; reversed joints are not supported");
-      if (c.child_body == c.parent_body) fail(j.origin, "joint '" + j.name + "' connects body '" + m_.bodies[c.child_body].name + "' to itself");
+      if (c.child_body == kGround) fail(j.origin, "joint '" + quote_input(j.name) + "' has Ground as its child; reversed joints are not supported");
+      if (c.child_body == c.parent_body) fail(j.origin, "joint '" + quote_input(j.name) + "' connects body '" + quote_input(m_.bodies[c.child_body].name) + "' to itself");
       cands.push_back(c);
     }
     // CoordinateSet order: JointSet order, each joint's coordinates reordered (§2.4); auto joints last.
@@ -288,7 +288,7 @@ class Compiler {
       standard_axes(j);
       m_.bodies[b].joint = static_cast<int>(m_.joints.size());
       m_.joints.push_back(j);
-      m_.warnings.push_back("body '" + m_.bodies[b].name + "' has no joint; connected to Ground by FreeJoint '" + j.name + "'");
+      m_.warnings.push_back("body '" + quote_input(m_.bodies[b].name) + "' has no joint; connected to Ground by FreeJoint '" + quote_input(j.name) + "'");
     }
   }
 
@@ -338,7 +338,7 @@ class Compiler {
     if (spec.type != JointType::Custom) {
       const int n = expected[static_cast<int>(spec.type)];
       if (j.num_coordinates != n)
-        fail(spec.origin, "joint '" + spec.name + "' needs " + std::to_string(n) + " coordinates, found " + std::to_string(j.num_coordinates));
+        fail(spec.origin, "joint '" + quote_input(spec.name) + "' needs " + std::to_string(n) + " coordinates, found " + std::to_string(j.num_coordinates));
       standard_axes(j);
       return;
     }
@@ -353,12 +353,12 @@ class Compiler {
       ax.axis = a.axis.normalized();
       ax.function = a.function;
       if (a.coordinates.size() > 1)
-        fail(spec.origin, "joint '" + spec.name + "': a transform axis driven by several coordinates is not supported");
+        fail(spec.origin, "joint '" + quote_input(spec.name) + "': a transform axis driven by several coordinates is not supported");
       if (a.coordinates.size() == 1) {
         int q = -1;
         for (int i = j.first_coordinate; i < j.first_coordinate + j.num_coordinates; ++i)
           if (m_.coordinates[i].name == a.coordinates[0]) q = i;
-        if (q < 0) fail(spec.origin, "joint '" + spec.name + "': transform axis names coordinate '" + a.coordinates[0] + "', which is not one of the joint's coordinates");
+        if (q < 0) fail(spec.origin, "joint '" + quote_input(spec.name) + "': transform axis names coordinate '" + quote_input(a.coordinates[0]) + "', which is not one of the joint's coordinates");
         ax.coordinate = q;
         any_used = true;
         int& d = decided[q - j.first_coordinate];
@@ -373,22 +373,22 @@ class Compiler {
     for (int k = 0; k < 3; ++k)
       for (int l = k + 1; l < 3; ++l)
         if (j.axes[k].coordinate >= 0 && j.axes[l].coordinate >= 0 && j.axes[k].axis.cross(j.axes[l].axis).norm() < 1e-5)
-          fail(spec.origin, "joint '" + spec.name + "': rotation axes must not be parallel");
+          fail(spec.origin, "joint '" + quote_input(spec.name) + "': rotation axes must not be parallel");
   }
 
   void compile_couplers() {
     for (const auto& c : s_.couplers) {
       if (!c.enforced) {
-        m_.warnings.push_back("coupler '" + c.name + "' is disabled and ignored");
+        m_.warnings.push_back("coupler '" + quote_input(c.name) + "' is disabled and ignored");
         continue;
       }
       Coupler k;
       k.name = c.name;
       k.dependent = m_.find_coordinate(c.dependent);
       k.independent = m_.find_coordinate(c.independent.at(0));
-      if (k.dependent < 0) fail(c.origin, "dependent coordinate '" + c.dependent + "' does not exist");
-      if (k.independent < 0) fail(c.origin, "independent coordinate '" + c.independent[0] + "' does not exist");
-      if (m_.coordinates[k.dependent].coupler >= 0) fail(c.origin, "coordinate '" + c.dependent + "' is dependent in two couplers");
+      if (k.dependent < 0) fail(c.origin, "dependent coordinate '" + quote_input(c.dependent) + "' does not exist");
+      if (k.independent < 0) fail(c.origin, "independent coordinate '" + quote_input(c.independent[0]) + "' does not exist");
+      if (m_.coordinates[k.dependent].coupler >= 0) fail(c.origin, "coordinate '" + quote_input(c.dependent) + "' is dependent in two couplers");
       k.function = c.function;
       k.scale_factor = c.scale_factor;
       m_.coordinates[k.dependent].coupler = static_cast<int>(m_.couplers.size());
@@ -409,15 +409,15 @@ class Compiler {
     for (const auto& j : m_.joints) {
       if (subtree[j.child_body] > 0 || j.num_coordinates == 0 || j.parent_body < 0) continue;
       if (j.parent_body != kGround && subtree[j.parent_body] == 0) continue;  // reported at the top of the massless part
-      m_.warnings.push_back("body '" + m_.bodies[j.child_body].name + "' and every body below it have zero mass: the mass matrix is "
-                            "singular for the coordinates of joint '" + j.name + "' (joint reactions and forward dynamics fail there)");
+      m_.warnings.push_back("body '" + quote_input(m_.bodies[j.child_body].name) + "' and every body below it have zero mass: the mass matrix is "
+                            "singular for the coordinates of joint '" + quote_input(j.name) + "' (joint reactions and forward dynamics fail there)");
     }
   }
 
   void compile_markers() {
     std::set<std::string> names;
     for (const auto& mk : s_.markers) {
-      if (!names.insert(mk.name).second) fail(mk.origin, "duplicate marker name '" + mk.name + "'");
+      if (!names.insert(mk.name).second) fail(mk.origin, "duplicate marker name '" + quote_input(mk.name) + "'");
       const int f = find_frame(mk.parent_frame, "", mk.origin);
       m_.markers.push_back(Marker{mk.name, m_.frames[f].body, m_.frames[f].X_BF.apply(mk.location)});
     }
@@ -433,14 +433,14 @@ class Compiler {
       try {
         o.quadrant = parse_wrap_quadrant(w.quadrant);
       } catch (const std::invalid_argument&) {
-        fail(w.origin, "quadrant '" + w.quadrant + "' is not one of all, x, +x, -x, y, +y, -y, z, +z, -z");
+        fail(w.origin, "quadrant '" + quote_input(w.quadrant) + "' is not one of all, x, +x, -x, y, +y, -y, z, +z, -z");
       }
       o.active = w.active;
       o.radius = w.kind == WrapObjectSpec::Kind::Torus ? w.inner_radius : w.radius;
       o.length = w.length;
       o.dimensions = w.dimensions;
       if (w.kind == WrapObjectSpec::Kind::Torus)
-        m_.warnings.push_back("wrap object '" + w.name + "' is a WrapTorus: not supported yet, paths ignore it");
+        m_.warnings.push_back("wrap object '" + quote_input(w.name) + "' is a WrapTorus: not supported yet, paths ignore it");
       m_.wrap_objects.push_back(o);
     };
     for (const auto& w : s_.ground_wrap_objects) add(w, kGround);
@@ -450,14 +450,14 @@ class Compiler {
 
   int coordinate_or_fail(const std::string& name, const std::string& where, const std::string& what) {
     const int q = m_.find_coordinate(name);
-    if (q < 0) fail(where, what + " names coordinate '" + name + "', which does not exist");
+    if (q < 0) fail(where, what + " names coordinate '" + quote_input(name) + "', which does not exist");
     return q;
   }
 
   void compile_muscles() {
     std::set<std::string> names;
     for (const auto& ms : s_.muscles) {
-      if (!names.insert(ms.name).second) fail(ms.origin, "duplicate force name '" + ms.name + "'");
+      if (!names.insert(ms.name).second) fail(ms.origin, "duplicate force name '" + quote_input(ms.name) + "'");
       Muscle mu;
       mu.name = ms.name;
       mu.params = ms.params;
@@ -465,13 +465,13 @@ class Compiler {
       for (const auto& ps : ms.path.points) {
         PathPoint p;
         p.kind = ps.kind;
-        const int f = find_frame(ps.parent_frame, "", ms.origin + " path point '" + ps.name + "'");
+        const int f = find_frame(ps.parent_frame, "", ms.origin + " path point '" + quote_input(ps.name) + "'");
         p.body = m_.frames[f].body;
         p.R_BF = m_.frames[f].X_BF.R;
         p.p_BF = m_.frames[f].X_BF.p;
         p.p_B = m_.frames[f].X_BF.apply(ps.location);
         if (ps.kind == PathPointSpec::Kind::Conditional) {
-          p.coordinate = coordinate_or_fail(ps.coordinate, ms.origin, "path point '" + ps.name + "'");
+          p.coordinate = coordinate_or_fail(ps.coordinate, ms.origin, "path point '" + quote_input(ps.name) + "'");
           p.range_min = ps.range_min;
           p.range_max = ps.range_max;
         } else if (ps.kind == PathPointSpec::Kind::Moving) {
@@ -479,12 +479,12 @@ class Compiler {
             if (ps.moving[i]) p.moving_function[i] = *ps.moving[i];
             else p.moving_function[i] = Function::constant(ps.location[i]);
             if (!ps.moving_coordinates[i].empty())
-              p.moving_coordinate[i] = coordinate_or_fail(ps.moving_coordinates[i], ms.origin, "moving path point '" + ps.name + "'");
+              p.moving_coordinate[i] = coordinate_or_fail(ps.moving_coordinates[i], ms.origin, "moving path point '" + quote_input(ps.name) + "'");
           }
           const int qx = p.moving_coordinate[0];
           for (int i = 1; i < 3; ++i)
             if (p.moving_coordinate[i] != qx && p.moving_coordinate[i] >= 0 && qx >= 0)
-              m_.warnings.push_back("moving path point '" + ps.name + "' of '" + ms.name + "' uses different coordinates for x, y, z; its moment arm term follows OpenSim and is attributed to the x coordinate");
+              m_.warnings.push_back("moving path point '" + quote_input(ps.name) + "' of '" + quote_input(ms.name) + "' uses different coordinates for x, y, z; its moment arm term follows OpenSim and is attributed to the x coordinate");
         }
         m_.path_points.push_back(p);
       }
@@ -496,7 +496,7 @@ class Compiler {
         PathWrap w;
         for (int i = 0; i < static_cast<int>(m_.wrap_objects.size()); ++i)
           if (m_.wrap_objects[i].name == ws.wrap_object) w.wrap_object = i;
-        if (w.wrap_object < 0) fail(ms.origin, "path wrap names wrap object '" + ws.wrap_object + "', which does not exist");
+        if (w.wrap_object < 0) fail(ms.origin, "path wrap names wrap object '" + quote_input(ws.wrap_object) + "', which does not exist");
         if (m_.wrap_objects[w.wrap_object].kind == WrapObjectSpec::Kind::Torus) continue;
         std::string meth = ws.method;
         std::transform(meth.begin(), meth.end(), meth.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -544,12 +544,12 @@ class Compiler {
       c.direction = a.direction.norm() > 0 ? a.direction.normalized() : a.direction;
       c.point_is_global = a.point_is_global;
       c.force_is_global = a.force_is_global;
-      if (a.kind == ActuatorSpec::Kind::Coordinate) c.coordinate = coordinate_or_fail(a.coordinate, a.origin, "actuator '" + a.name + "'");
+      if (a.kind == ActuatorSpec::Kind::Coordinate) c.coordinate = coordinate_or_fail(a.coordinate, a.origin, "actuator '" + quote_input(a.name) + "'");
       else {
         c.body = m_.find_body(a.body);
-        if (c.body < 0) fail(a.origin, "actuator '" + a.name + "' names body '" + a.body + "', which does not exist");
+        if (c.body < 0) fail(a.origin, "actuator '" + quote_input(a.name) + "' names body '" + quote_input(a.body) + "', which does not exist");
         c.body_b = a.body_b.empty() ? kGround : m_.find_body(a.body_b);
-        if (c.body_b < 0) fail(a.origin, "actuator '" + a.name + "' names body '" + a.body_b + "', which does not exist");
+        if (c.body_b < 0) fail(a.origin, "actuator '" + quote_input(a.name) + "' names body '" + quote_input(a.body_b) + "', which does not exist");
       }
       m_.actuators.push_back(c);
     }

@@ -67,7 +67,7 @@ class PropertyReader {
  public:
   PropertyReader(pugi::xml_node muscle, pugi::xml_node defaults, int version, const std::string& file)
       : muscle_(muscle), defaults_(defaults), version_(version), file_(file) {
-    where_ = fmt::format("{} '{}'", muscle.name(), muscle.attribute("name").value());
+    where_ = fmt::format("{} '{}'", quote_input(muscle.name()), quote_input(muscle.attribute("name").value()));
   }
 
   [[noreturn]] void fail(const std::string& what) const { throw_input_error(file_, where_, what); }
@@ -129,7 +129,7 @@ class PropertyReader {
     const std::string s(text);
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end != '\0') fail(fmt::format("{} must be a number, got '{}'", prop, s));
+    if (end == s.c_str() || *end != '\0') fail(fmt::format("{} must be a number, got '{}'", prop, quote_input(s)));
     return v;
   }
 
@@ -139,7 +139,7 @@ class PropertyReader {
     for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (s == "true" || s == "1") return true;
     if (s == "false" || s == "0") return false;
-    fail(fmt::format("{} must be true or false, got '{}'", prop, e.text().as_string()));
+    fail(fmt::format("{} must be true or false, got '{}'", prop, quote_input(e.text().as_string())));
   }
 
   pugi::xml_node muscle_, defaults_;

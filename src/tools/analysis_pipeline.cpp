@@ -86,7 +86,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   if (o.lowpass_hz >= 0) coords = lowpass_coordinates(coords, o.lowpass_hz, o.motion.string());
   const StatesTable states = states_from_coordinates(model, coords, o.motion.string());
   for (const auto& m : states.missing)
-    report.warnings.push_back("coordinate '" + m + "' is not in " + o.motion.filename().string() + "; set to 0");
+    report.warnings.push_back("coordinate '" + quote_input(m) + "' is not in " + o.motion.filename().string() + "; set to 0");
   report.warnings.insert(report.warnings.end(), states.warnings.begin(), states.warnings.end());
   if (o.step < 1) throw_input_error(o.motion.string(), "--step", "expected a positive integer");
 

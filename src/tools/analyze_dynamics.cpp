@@ -208,11 +208,11 @@ std::vector<ReactionRequest> reaction_requests(const Model& model, const std::ve
   for (std::size_t k = 0; k < joints.size(); ++k) {
     ReactionRequest r;
     r.joint = model.find_joint(joints[k]);
-    if (r.joint < 0) throw_input_error(file, where, fmt::format("<joint_names>: '{}' is not a joint of model '{}'", joints[k], model.name));
+    if (r.joint < 0) throw_input_error(file, where, fmt::format("<joint_names>: '{}' is not a joint of model '{}'", quote_input(joints[k]), quote_input(model.name)));
     const Joint& jt = model.joints[r.joint];
     const std::string on = lower(pick(on_bodies, k, "child", "apply_on_bodies"));
     if (on != "child" && on != "parent")
-      throw_input_error(file, where, fmt::format("<apply_on_bodies>: '{}' must be child or parent", on));
+      throw_input_error(file, where, fmt::format("<apply_on_bodies>: '{}' must be child or parent", quote_input(on)));
     r.on_parent = on == "parent";
     const std::string fr = pick(frames, k, "ground", "express_in_frame");
     std::string frame_name;
@@ -226,7 +226,7 @@ std::vector<ReactionRequest> reaction_requests(const Model& model, const std::ve
     } else {
       r.frame = model.find_frame(fr);
       if (r.frame < 0)
-        throw_input_error(file, where, fmt::format("<express_in_frame>: '{}' is neither ground, child, parent nor a frame of the model", fr));
+        throw_input_error(file, where, fmt::format("<express_in_frame>: '{}' is neither ground, child, parent nor a frame of the model", quote_input(fr)));
       frame_name = model.frames[r.frame].name;
     }
     const std::string body = model.bodies[r.on_parent ? jt.parent_body : jt.child_body].name;
@@ -259,7 +259,7 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
     if (!fs::exists(path)) doc.fail(a.child("forces_file"), "forces file '" + path.string() + "' does not exist");
     io::StorageReadOptions ro;
     ro.allow_fewer_rows = true;
-    const io::Table f = io::read_storage(path, ro);
+    const io::Table f = read_named_by_setup(doc, a.child("forces_file"), [&] { return io::read_storage(path, ro); });
     std::vector<int> col(na, -1);
     std::vector<std::string> missing;
     for (int j = 0; j < na; ++j) {

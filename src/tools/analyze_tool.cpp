@@ -132,7 +132,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     } else if (s.type == "InverseDynamics" || s.type == "StaticOptimization" || s.type == "JointReaction") {
       s.node = a;
     } else {
-      doc.fail(a, "analysis '" + s.type + "' is not implemented yet (supported: BodyKinematics, MuscleAnalysis, InverseDynamics, StaticOptimization, JointReaction)");
+      doc.fail(a, "analysis '" + quote_input(s.type) + "' is not implemented yet (supported: BodyKinematics, MuscleAnalysis, InverseDynamics, StaticOptimization, JointReaction)");
     }
     if (s.on) analyses.push_back(s);
   }
@@ -143,7 +143,8 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
                         opt.results_override.empty() ? setup_path.string() + ": <results_directory>" : "--results-dir");
 
   // Model with the force set files appended (§12.1): reserve and residual actuators.
-  ModelSpec spec = io::read_osim(model_path);
+  const pugi::xml_node model_element = opt.model_override.empty() ? tool.child("model_file") : pugi::xml_node();
+  ModelSpec spec = read_named_by_setup(doc, model_element, [&] { return io::read_osim(model_path); });
   if (doc.boolean(tool, "replace_force_set", false)) {
     spec.muscles.clear();
     spec.actuators.clear();
@@ -154,7 +155,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   for (const auto& f : doc.words(tool, "force_set_files")) {
     const fs::path p = resolve(dir, f);
     if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + p.string() + "' does not exist");
-    io::append_force_set_file(p, spec);
+    read_named_by_setup(doc, tool.child("force_set_files"), [&] { io::append_force_set_file(p, spec); });
   }
   const Model model = compile_model(spec);
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
@@ -168,7 +169,9 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   const std::string loads_name = doc.text(tool, "external_loads_file");
   if (!loads_name.empty()) {
     const fs::path loads_path = resolve(dir, loads_name);
-    external = ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
+    external = read_named_by_setup(doc, tool.child("external_loads_file"), [&] {
+      return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
+    });
   }
 
   StatesTable states;
@@ -176,18 +179,22 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     const fs::path coords_path = resolve(dir, coords_name);
     if (!fs::exists(coords_path))
       doc.fail(tool.child("coordinates_file"), "coordinates file '" + coords_path.string() + "' does not exist");
-    io::Table coords = io::read_storage(coords_path);
-    if (lowpass >= 0) coords = lowpass_coordinates(coords, lowpass, coords_path.string());
-    states = states_from_coordinates(model, coords, coords_path.string());
+    states = read_named_by_setup(doc, tool.child("coordinates_file"), [&] {
+      io::Table coords = io::read_storage(coords_path);
+      if (lowpass >= 0) coords = lowpass_coordinates(coords, lowpass, coords_path.string());
+      return states_from_coordinates(model, coords, coords_path.string());
+    });
     for (const auto& m : states.missing)
-      report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; set to 0 as OpenSim does");
+      report.warnings.push_back("coordinate '" + quote_input(m) + "' is not in " + coords_path.filename().string() + "; set to 0 as OpenSim does");
     report.warnings.insert(report.warnings.end(), states.warnings.begin(), states.warnings.end());
   } else {
     const fs::path states_path = resolve(dir, states_name);
     if (!fs::exists(states_path)) doc.fail(tool.child("states_file"), "states file '" + states_path.string() + "' does not exist");
-    states = states_from_states_file(model, io::read_storage(states_path), states_path.string());
+    states = read_named_by_setup(doc, tool.child("states_file"), [&] {
+      return states_from_states_file(model, io::read_storage(states_path), states_path.string());
+    });
     for (const auto& m : states.missing)
-      report.warnings.push_back("state of coordinate '" + m + "' is not in " + states_path.filename().string() + "; set to 0");
+      report.warnings.push_back("state of coordinate '" + quote_input(m) + "' is not in " + states_path.filename().string() + "; set to 0");
   }
 
   // Frame selection (§12.4): absolute row indices; begin and end always recorded.
@@ -362,7 +369,7 @@ RunToolReport run_tool(const fs::path& setup, const RunToolOptions& options) {
     if (tag == "InverseDynamicsTool") return run_inverse_dynamics_tool(setup, options);
     if (tag == "InverseKinematicsTool") return run_inverse_kinematics_tool(setup, options);
     if (tag == "defaults") continue;
-    doc.fail(c, "tool '" + tag + "' is not supported yet (supported: AnalyzeTool, InverseDynamicsTool, InverseKinematicsTool)");
+    doc.fail(c, "tool '" + quote_input(tag) + "' is not supported yet (supported: AnalyzeTool, InverseDynamicsTool, InverseKinematicsTool)");
   }
   throw_input_error(setup.string(), "", "no tool element inside <OpenSimDocument>");
 }

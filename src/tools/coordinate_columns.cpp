@@ -18,6 +18,34 @@ void check_motion_times(const io::Table& t, const std::string& file, int min_row
       throw_input_error(file, "row " + std::to_string(i + 1), "time must increase strictly from row to row");
 }
 
+void check_coordinate_units(const io::Table& t, const Model& model, const std::string& file,
+                            std::vector<std::string>& warnings) {
+  warnings.insert(warnings.end(), t.warnings.begin(), t.warnings.end());
+  if (!t.in_degrees || t.time.empty()) return;
+  int columns = 0;
+  double widest = 0;
+  std::string widest_label;
+  for (const Coordinate& co : model.coordinates) {
+    if (co.motion_type != MotionType::Rotational) continue;
+    const int col = t.find_column(co.name);
+    if (col < 0) continue;
+    const auto values = t.data.col(col);
+    if (!values.allFinite()) return;  // reported where the column is read
+    if (values.cwiseAbs().maxCoeff() > M_PI) return;
+    ++columns;
+    const double range = values.maxCoeff() - values.minCoeff();
+    if (range > widest) {
+      widest = range;
+      widest_label = t.labels[static_cast<std::size_t>(col)];
+    }
+  }
+  if (columns == 0 || widest < 0.5) return;
+  warnings.push_back(fmt::format("{}: the header says inDegrees=yes, but all {} rotational coordinate columns stay within "
+                                 "±π; column '{}' moves by {:.3g}, which is {:.3g}° in radians. Are the values in "
+                                 "radians? They are read as degrees",
+                                 file, columns, quote_input(widest_label), widest, widest * 180 / M_PI));
+}
+
 bool read_coordinate_column(const io::Table& t, const Coordinate& co, const std::string& file, double* out,
                             std::ptrdiff_t stride, std::vector<std::string>& warnings) {
   const int col = t.find_column(co.name);
@@ -30,7 +58,7 @@ bool read_coordinate_column(const io::Table& t, const Coordinate& co, const std:
   for (int i = 0; i < n; ++i) {
     const double v = t.data(i, col) * k;
     if (!std::isfinite(v))
-      throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + co.name + "'", "value is not a finite number");
+      throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + quote_input(co.name) + "'", "value is not a finite number");
     out[i * stride] = v;
     if (std::abs(v) > largest) {
       largest = std::abs(v);

@@ -10,6 +10,7 @@ namespace weaklink {
 CoordinateSplines::CoordinateSplines(const Model& model, const io::Table& t, const std::string& file) : time_(t.time) {
   const int n = static_cast<int>(t.time.size());
   check_motion_times(t, file, 6);
+  check_coordinate_units(t, model, file, warnings_);
   const int nq = model.nq();
   spline_of_.assign(nq, -1);
   constant_.assign(nq, 0.0);

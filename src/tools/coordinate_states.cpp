@@ -15,6 +15,7 @@ StatesTable states_from_coordinates(const Model& model, const io::Table& t, cons
   const int nq = model.nq();
   check_motion_times(t, file, 1);
   StatesTable s;
+  check_coordinate_units(t, model, file, s.warnings);
   s.time = t.time;
   s.q = Eigen::MatrixXd::Zero(n, nq);
   s.qdot = Eigen::MatrixXd::Zero(n, nq);
@@ -51,6 +52,7 @@ StatesTable states_from_states_file(const Model& model, const io::Table& t, cons
   const int nq = model.nq();
   check_motion_times(t, file, 1, "states file");
   StatesTable s;
+  s.warnings = t.warnings;
   s.time = t.time;
   s.q = Eigen::MatrixXd::Zero(n, nq);
   s.qdot = Eigen::MatrixXd::Zero(n, nq);
@@ -58,7 +60,7 @@ StatesTable states_from_states_file(const Model& model, const io::Table& t, cons
     for (int i = 0; i < n; ++i) {
       dst(i, c) = t.data(i, col);
       if (!std::isfinite(dst(i, c)))
-        throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + label + "'", "value is not a finite number");
+        throw_input_error(file, "row " + std::to_string(i + 1) + ", column '" + quote_input(label) + "'", "value is not a finite number");
     }
   };
   for (int c = 0; c < nq; ++c) {

@@ -75,8 +75,9 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   if (!doc.words(tool, "joints_to_report_body_forces").empty())
     report.warnings.push_back("joints_to_report_body_forces: body forces are not written yet (use `weaklink analyze` for joint reactions)");
 
-  const ModelSpec spec = io::read_osim(model_path);
-  Model model = compile_model(spec);
+  const pugi::xml_node model_element = opt.model_override.empty() ? tool.child("model_file") : pugi::xml_node();
+  const ModelSpec spec = read_named_by_setup(doc, model_element, [&] { return io::read_osim(model_path); });
+  Model model = read_named_by_setup(doc, model_element, [&] { return compile_model(spec); });
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
   // forces_to_exclude (§19.1): All removes every ForceSet member; a name removes that force.
   // Passive elements are not actuators: the Muscles and Actuators keywords keep them.
@@ -100,18 +101,22 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   const std::string loads_name = doc.text(tool, "external_loads_file");
   if (!loads_name.empty()) {
     const fs::path loads_path = resolve_setup_path(dir, loads_name);
-    external = ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
+    external = read_named_by_setup(doc, tool.child("external_loads_file"), [&] {
+      return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
+    });
   }
 
   const fs::path coords_path = resolve_setup_path(dir, coords_name);
   if (!fs::exists(coords_path))
     doc.fail(tool.child("coordinates_file"), "coordinates file '" + coords_path.string() + "' does not exist");
-  io::Table coords = io::read_storage(coords_path);
-  if (cutoff >= 0) coords = lowpass_coordinates(coords, cutoff, coords_path.string());
-  const CoordinateSplines splines(model, coords, coords_path.string());
+  const CoordinateSplines splines = read_named_by_setup(doc, tool.child("coordinates_file"), [&] {
+    io::Table coords = io::read_storage(coords_path);
+    if (cutoff >= 0) coords = lowpass_coordinates(coords, cutoff, coords_path.string());
+    return CoordinateSplines(model, coords, coords_path.string());
+  });
   report.warnings.insert(report.warnings.end(), splines.warnings().begin(), splines.warnings().end());
   for (const auto& m : splines.missing())
-    report.warnings.push_back("coordinate '" + m + "' is not in " + coords_path.filename().string() + "; held at its default value as OpenSim does");
+    report.warnings.push_back("coordinate '" + quote_input(m) + "' is not in " + coords_path.filename().string() + "; held at its default value as OpenSim does");
 
   // Rows (§11.2 step 4): from the last row at or before the start to the last at or before the end.
   const std::vector<double>& time = splines.time();

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/thread_limit.hpp"
 #include "core/natural_spline.hpp"
 #include "io/output_set.hpp"
 #include "io/osim_reader.hpp"
@@ -365,7 +366,7 @@ void read_tasks(const io::XmlDocument& doc, const pugi::xml_node& set, IKTaskSet
         if (vt == "default_value") t.value_type = IKValueType::DefaultValue;
         else if (vt == "manual_value") t.value_type = IKValueType::ManualValue;
         else if (vt == "from_file") t.value_type = IKValueType::FromFile;
-        else doc.fail(node.child("value_type"), "expected default_value, manual_value or from_file, found '" + vt + "'");
+        else doc.fail(node.child("value_type"), "expected default_value, manual_value or from_file, found '" + quote_input(vt) + "'");
       } else if (node.child("from_file")) {  // pre-4.0 form: <from_file> true|false </from_file> + <value>
         t.value_type = doc.boolean(node, "from_file", false) ? IKValueType::FromFile : IKValueType::ManualValue;
       }
@@ -396,6 +397,13 @@ InverseKinematicsSetup read_inverse_kinematics_setup(const fs::path& setup_path)
   if (!is_unassigned(markers)) s.marker_file = resolve_setup_path(dir, markers);
   const std::string coords = doc.text(tool, "coordinate_file");
   if (!is_unassigned(coords)) s.coordinate_file = resolve_setup_path(dir, coords);
+  const auto source = [&](const char* element) {
+    const pugi::xml_node node = tool.child(element);
+    return node ? doc.name() + ": " + doc.where(node) : std::string();
+  };
+  s.model_source = source("model_file");
+  s.marker_source = source("marker_file");
+  s.coordinate_source = source("coordinate_file");
   const std::string out = doc.text(tool, "output_motion_file");
   if (!is_unassigned(out)) s.output_motion_file = resolve_setup_path(dir, out);
   const std::string results = doc.text(tool, "results_directory");
@@ -430,10 +438,10 @@ InverseKinematicsSetup read_inverse_kinematics_setup(const fs::path& setup_path)
 }
 
 io::MarkerTable read_marker_file(const fs::path& path) {
-  const std::string ext = lower(path.extension().string());
-  if (ext == ".trc") return io::read_trc(path);
+  if (io::content_extension(path) == ".trc") return io::read_trc(path);  // also walk.trc.gz
   const io::Table t = io::read_storage(path);
   io::MarkerTable m;
+  m.warnings = t.warnings;
   m.time = t.time;
   for (const auto& [key, value] : t.metadata)
     if (lower(key) == "units") m.units = value;
@@ -486,9 +494,18 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
   std::optional<io::OutputSet> results, motion_set;
   if (reports) results.emplace(s.results_directory, io::OutputMode::SharedFolder, "results directory");
   io::OutputSet& motion_out = motion_with_reports ? *results : motion_set.emplace(motion_dir, io::OutputMode::SharedFolder, "motion file folder");
-  const Model model = compile_model(io::read_osim(s.model_file));
+  // Errors of a file the setup names also name the setup and its element.
+  const auto named = [](const std::string& source, auto&& read) -> decltype(read()) {
+    if (source.empty()) return read();
+    try {
+      return read();
+    } catch (const InputError& e) {
+      throw InputError(source + ": " + e.what());
+    }
+  };
+  const Model model = named(s.model_source, [&] { return compile_model(io::read_osim(s.model_file)); });
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
-  const io::MarkerTable markers = read_marker_file(s.marker_file);
+  const io::MarkerTable markers = named(s.marker_source, [&] { return read_marker_file(s.marker_file); });
   report.warnings.insert(report.warnings.end(), markers.warnings.begin(), markers.warnings.end());
 
   InverseKinematicsSettings settings;
@@ -501,7 +518,8 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
   const bool from_file = std::any_of(s.tasks.coordinates.begin(), s.tasks.coordinates.end(),
                                      [](const IKCoordinateTask& t) { return t.apply && t.value_type == IKValueType::FromFile; });
   if (!s.coordinate_file.empty() && from_file) {
-    coordinates = io::read_storage(s.coordinate_file);
+    coordinates = named(s.coordinate_source, [&] { return io::read_storage(s.coordinate_file); });
+    report.warnings.insert(report.warnings.end(), coordinates.warnings.begin(), coordinates.warnings.end());
     settings.coordinate_file = &coordinates;
     settings.coordinate_file_name = s.coordinate_file.string();
   }
@@ -529,8 +547,11 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
 
 RunToolReport run_inverse_kinematics_tool(const fs::path& setup, const RunToolOptions& options) {
   InverseKinematicsSetup s = read_inverse_kinematics_setup(setup);
-  if (!options.model_override.empty()) s.model_file = options.model_override;
-  s.threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!options.model_override.empty()) {
+    s.model_file = options.model_override;
+    s.model_source.clear();
+  }
+  s.threads = worker_threads(options.threads);
   if (!options.results_override.empty()) {
     s.results_directory = options.results_override;
     // With --results-dir every output lands inside it: the setup's output_motion_file keeps its name only.

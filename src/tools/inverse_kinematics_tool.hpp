@@ -87,6 +87,9 @@ struct InverseKinematicsSetup {
   double accuracy = 1e-5;  // OpenSim's tolerance; weaklink always converges far tighter (§10.3)
   bool report_errors = true, report_marker_locations = false;
   int threads = 1;
+  // Where the setup names each file ("setup.xml: line 12 <marker_file>"), prefixed to the errors
+  // of reading it; empty when the path came from the command line.
+  std::string model_source, marker_source, coordinate_source;
 };
 
 // Reads the setup (§10.1), including an IKTaskSet given by file="...". Throws InputError naming

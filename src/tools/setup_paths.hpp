@@ -4,7 +4,11 @@
 #include <filesystem>
 #include <string>
 
+#include <fmt/format.h>
 #include <pugixml.hpp>
+
+#include "core/error.hpp"
+#include "io/xml_document.hpp"
 
 namespace weaklink {
 
@@ -23,6 +27,18 @@ inline std::filesystem::path resolve_setup_path(const std::filesystem::path& set
 inline pugi::xml_node setup_tool_element(const pugi::xml_document& doc, const char* tool) {
   if (auto wrapped = doc.child("OpenSimDocument").child(tool)) return wrapped;
   return doc.child(tool);
+}
+
+// Runs `read` (reading a file the setup names) so that its InputError also names the setup file
+// and the element: "setup.xml: line 12 <coordinates_file>: walk.mot: line 7: ...".
+template <class Read>
+auto read_named_by_setup(const io::XmlDocument& setup, const pugi::xml_node& element, Read&& read) -> decltype(read()) {
+  if (!element) return read();  // the path came from the command line
+  try {
+    return read();
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}: {}", setup.name(), setup.where(element), e.what()));
+  }
 }
 
 }  // namespace weaklink

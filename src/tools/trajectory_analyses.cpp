@@ -44,7 +44,7 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
         : data(m), so(m, o), q(m.nq()), u(m.nq()), a(m.nq()), x(static_cast<Eigen::Index>(so.actuators().size())),
           f(static_cast<Eigen::Index>(so.actuators().size())), samples(static_cast<std::size_t>(ne)) {}
   };
-  const int nthreads = std::max(1, threads.threads > 0 ? threads.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  const int nthreads = worker_threads(threads.threads);
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<std::size_t>(nthreads));
   for_each_chunk(n, threads, [&](int t, int begin, int end) {
     auto& ws = spaces[static_cast<std::size_t>(t)];
@@ -137,7 +137,7 @@ Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& moti
     explicit Workspace(const Model& m)
         : data(m), fd(m), q(m.nq()), u(m.nq()), qdd(m.nq()), tau(m.nq()), mobility(m.nq()) {}
   };
-  const int nthreads = std::max(1, threads.threads > 0 ? threads.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  const int nthreads = worker_threads(threads.threads);
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<std::size_t>(nthreads));
   for_each_chunk(n, threads, [&](int t, int begin, int end) {
     auto& ws = spaces[static_cast<std::size_t>(t)];

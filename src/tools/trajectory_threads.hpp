@@ -7,14 +7,15 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_limit.hpp"
+
 namespace weaklink {
 
 template <class Body>
 void for_each_chunk(int n, const ThreadOptions& options, Body&& body) {
   const int chunk = std::max(1, options.chunk_frames);
   const int chunks = (n + chunk - 1) / chunk;
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::clamp(threads, 1, std::max(1, chunks));
+  const int threads = std::clamp(worker_threads(options.threads), 1, std::max(1, chunks));
   std::atomic<int> next{0};
   std::exception_ptr error;
   std::mutex error_mutex;

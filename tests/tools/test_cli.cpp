@@ -2,10 +2,12 @@
 // the line or element and what was expected, for a catalogue of broken files.
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -247,5 +249,62 @@ TEST(CliParity, WeaknessOnGait2392Walking) {
               (ref / "subject01_simbody_adjusted_StaticOp.osim").string() + " --weaken \"hip wobblers=0.5\" -o " + dir.string());
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("hip wobblers"), std::string::npos) << r.output;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ThreadCountsOutsideOneTo256AreUsageErrors) {
+  // Each command is given files that do not exist: a thread count that passes the check reaches
+  // the run and fails there with exit 1; one that does not is refused while parsing, with exit 2.
+  const char* const commands[] = {
+      "analyze --model no.osim --motion no.mot -o /tmp/weaklink_cli_threads",
+      "run-tool no_setup.xml",
+      "assess no_client.json -o /tmp/weaklink_cli_threads",
+      "weakness --model no.osim --coordinates no.mot --weaken \"hip abductors=0.5\" -o /tmp/weaklink_cli_threads",
+      "ik --model no.osim --markers no.trc -o /tmp/weaklink_cli_threads/ik.mot",
+  };
+  for (const char* command : commands) {
+    SCOPED_TRACE(command);
+    for (const char* bad_count : {"2000000000", "0", "-3", "257"}) {
+      const Result r = run_cli(std::string(command) + " --threads " + bad_count);
+      EXPECT_EQ(r.code, 2) << bad_count << "\n" << r.output;
+      EXPECT_NE(r.output.find("--threads"), std::string::npos) << r.output;
+    }
+    EXPECT_EQ(run_cli(std::string(command) + " --threads 256").code, 1);
+  }
+}
+
+TEST(Cli, DevicesFifosAndDirectoriesAreRefusedAsInput) {
+  const fs::path dir = fs::temp_directory_path() / ("weaklink_cli_devices_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path fifo = dir / "markers.trc";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string demo = (weaklink::test::source_dir() / "data/models/weaklink_demo_leg.osim").string();
+  const struct {
+    std::string args, expected;
+  } cases[] = {
+      {"data info /dev/zero", "character device"},
+      {"data info " + fifo.string(), "FIFO"},  // must not wait for a writer
+      {"ik --model " + demo + " --markers " + fifo.string() + " -o " + (dir / "ik.mot").string(), "FIFO"},
+      {"assess /dev/urandom -o " + (dir / "out").string(), "character device"},
+      {"model info " + dir.string(), "is a directory"},
+      {"analyze --model " + demo + " --motion /dev/zero -o " + (dir / "out").string(), "character device"},
+  };
+  for (const auto& c : cases) {
+    const Result r = run_cli(c.args);
+    EXPECT_EQ(r.code, 1) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.args << "\n" << r.output;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Cli, DataInfoReadsAGzippedTrcAsATrc) {
+  const fs::path dir = fs::temp_directory_path() / ("weaklink_cli_trcgz_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path trc = weaklink::test::source_dir() / "tests/data/catalogue/helper_markers.trc";
+  const std::string gz = (dir / "walk.TRC.gz").string();
+  ASSERT_EQ(std::system(("gzip -c \"" + trc.string() + "\" > \"" + gz + "\"").c_str()), 0);
+  const Result r = run_cli("data info " + gz);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("5 frames, 3 markers"), std::string::npos) << r.output;
   fs::remove_all(dir);
 }

@@ -15,7 +15,7 @@ Sex parse_sex(const std::string& text, const std::string& where) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (s == "female" || s == "f") return Sex::Female;
   if (s == "male" || s == "m") return Sex::Male;
-  throw_input_error(where, "sex", fmt::format("expected 'female' or 'male', found '{}'", text));
+  throw_input_error(where, "sex", fmt::format("expected 'female' or 'male', found '{}'", quote_input(text)));
 }
 
 void validate_person(const Person& p, const std::string& where) {
