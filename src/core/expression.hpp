@@ -3,7 +3,11 @@
 // evaluated without allocating: numbers, named variables, + − * / ^ (^ right-associative and binding
 // tighter than unary minus), parentheses and the functions sqrt, exp, log, sin, cos, tan, sec, csc,
 // cot, asin, acos, atan, sinh, cosh, tanh, erf, erfc, step, delta, square, cube, recip, abs, min,
-// max (opensim-compat §19.6). Sub-expression definitions (`;`) are not supported.
+// max (OpenSim's Lepton grammar). Sub-expression definitions (`;`) are not supported.
+// Hand-written rather than muParser (Debian's libmuparser-dev): muParser evaluates through a
+// mutable per-instance stack, so one compiled expression could not live in the immutable Model and
+// be evaluated by several threads at once, and its grammar differs from Lepton's (^ binds tighter
+// than unary minus and associates to the right here; step and delta are Lepton's own).
 #include <cstdint>
 #include <optional>
 #include <string>
