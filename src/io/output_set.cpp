@@ -157,8 +157,13 @@ fs::path usable_folder(const fs::path& given, const std::string& option, bool& e
   return normalised(given, option);
 }
 
-void create_folder(const fs::path& dir, const std::string& option) {
+// Creates `dir` and the missing folders above it, listing those it made (deepest last), so that a
+// set never committed can remove them again: a failed run leaves no trace, not even a folder.
+void create_folder(const fs::path& dir, const std::string& option, std::vector<fs::path>& created) {
   std::error_code ec;
+  std::vector<fs::path> missing;
+  for (fs::path a = dir; a.has_relative_path() && !fs::exists(fs::symlink_status(a, ec)); a = a.parent_path()) missing.push_back(a);
+  created.insert(created.end(), missing.rbegin(), missing.rend());
   fs::create_directories(dir, ec);
   if (ec)
     throw InputError(fmt::format("{} '{}': cannot create the output folder ({})", option, quote_input(dir.string(), 200), ec.message()));
@@ -278,13 +283,13 @@ OutputSet::OutputSet(fs::path folder, OutputMode mode, std::string option, std::
     if (!folder_.has_relative_path() || (!ec && is_ancestor_or_same(folder_, normalised(cwd, option_))))
       throw InputError(fmt::format("{} '{}': weaklink replaces its output folder as a whole; give a folder other than the "
                                    "current one or one that holds it", option_, quote_input(folder.string(), 200)));
-    create_folder(folder_.parent_path(), option_);
+    create_folder(folder_.parent_path(), option_, created_);
     clean_whole_folder_siblings(folder_);
     if (fs::exists(folder_, ec)) check_replaceable(folder_, option_, earlier_suffixes);
     staging_ = folder_.parent_path() / fmt::format(".{}.weaklink-staging-{}", folder_.filename().string(), unique_suffix());
     make_staging(staging_, folder, option_);
   } else {
-    create_folder(folder_, option_);
+    create_folder(folder_, option_, created_);
     clean_shared_folder(folder_);
     staging_ = folder_ / fmt::format("{}{}", kSharedStaging, unique_suffix());
     make_staging(staging_, folder, option_);
@@ -295,6 +300,8 @@ OutputSet::~OutputSet() {
   if (committed_) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+  // Folders this set created, deepest first; fs::remove leaves any that something else filled.
+  for (auto it = created_.rbegin(); it != created_.rend(); ++it) fs::remove(*it, ec);
 }
 
 fs::path OutputSet::write(const std::string& name, std::string_view content) {

@@ -47,7 +47,7 @@ class OutputSet {
   // weaklink versions before the marker wrote there).
   OutputSet(std::filesystem::path folder, OutputMode mode, std::string option,
             std::vector<std::string> earlier_suffixes = {});
-  ~OutputSet();  // without commit(): the staging folder is removed, nothing else changes
+  ~OutputSet();  // without commit(): the staging folder and the folders made for it are removed
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;
 
@@ -70,6 +70,7 @@ class OutputSet {
   OutputMode mode_;
   std::string option_;
   std::vector<std::string> names_;
+  std::vector<std::filesystem::path> created_;  // folders made for the set, removed if it is never committed
   bool folder_existed_ = false, committed_ = false;
 };
 
