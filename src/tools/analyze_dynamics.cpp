@@ -133,6 +133,8 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
   opt.convergence = doc.number(a, "optimizer_convergence_criterion", 1e-4);
   opt.max_iterations = doc.integer(a, "optimizer_max_iterations", 100, 1, kMaxOptimizerIterations);
   if (!(opt.activation_exponent > 1.0)) doc.fail(a.child("activation_exponent"), "expected an exponent greater than 1");
+  if (!std::isfinite(opt.convergence) || !(opt.convergence > 0))
+    doc.fail(a.child("optimizer_convergence_criterion"), "expected a positive finite number");
   if (!doc.boolean(a, "use_model_force_set", true))
     doc.fail(a.child("use_model_force_set"), "use_model_force_set=false is not supported (SO uses the model's actuators)");
   const int step = doc.integer(a, "step_interval", 1, 1, kMaxStepInterval);
