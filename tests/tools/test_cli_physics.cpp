@@ -254,3 +254,22 @@ TEST(CliPhysics, JointReactionReadsAForceFileWithTwoLimitForces) {
   EXPECT_NE(read(dir / "jr/two_JR_ReactionLoads.sto").find("\nvalid=true\n"), std::string::npos);
   fs::remove_all(dir);
 }
+
+// ik checks its outputs too: a marker 1e200 m away makes the squared marker error infinite; the
+// motion, the error table and the worst-marker CSV all say valid=false and the run exits 4.
+TEST(CliPhysics, IkWithANonFiniteMarkerErrorIsInvalidAndExits4) {
+  const fs::path dir = fs::temp_directory_path() / ("weaklink_ik_invalid_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "m.sto") << "Markers\nversion=3\nDataType=Vec3\nUnits=m\nnRows=2\nnColumns=4\nendheader\n"
+                                  "time\tR.ASIS\tR.Knee\tR.Ankle\n0\t~[0,0.9,0.1]\t~[0,0.5,0.1]\t~[0,0.1,0.1]\n"
+                                  "0.1\t~[1e200,0.9,0.1]\t~[0,0.5,0.1]\t~[0,0.1,0.1]\n";
+  const Result r = run_cli("ik --model " + demo_model() + " --markers " + (dir / "m.sto").string() + " -o " + (dir / "out/ik.mot").string());
+  EXPECT_EQ(r.code, 4) << r.output;
+  EXPECT_NE(r.output.find("invalid result: ik: the result breaks physics: m_ik_marker_errors.sto holds a non-finite number"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(count(r.output, "holds a non-finite number"), 1u) << r.output;
+  for (const char* f : {"ik.mot", "m_ik_marker_errors.sto"})
+    EXPECT_NE(read(dir / "out" / f).find("\nvalid=false\ninvalid_reason=m_ik_marker_errors.sto holds"), std::string::npos) << f;
+  EXPECT_EQ(read(dir / "out/m_ik_worst_markers.csv").rfind("# valid=false: m_ik_marker_errors.sto holds", 0), 0u);
+  fs::remove_all(dir);
+}
