@@ -94,7 +94,7 @@ void finish(const Assessment& a, const ReportContext& ctx, io::OutputSet& out, c
   std::cout << fmt::format("wrote {} files to {}: report.html (open in a browser), report.json, CSV tables\n", written.size(),
                            out.folder().string());
   if (!a.validity.valid())
-    std::cout << "\n  INVALID RESULT (valid=false in report.json, report.html and the CSV tables): " << a.validity.reason() << "\n";
+    std::cout << "\n  INVALID RESULT (valid=false in report.json, report.html and the CSV tables; reason below)\n";
   a.validity.throw_if_invalid("assessment of " + who);
 }
 

@@ -42,6 +42,8 @@ void run_ik(const IkArgs& a) {
   print_warnings(r.warnings);
   std::cout << r.frames << " frames solved\n";
   for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
+  if (!r.validity.valid()) std::cout << "INVALID RESULT (valid=false in every file; reason below)\n";
+  r.validity.throw_if_invalid("ik");
 }
 
 }  // namespace

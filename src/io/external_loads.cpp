@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "io/xml_document.hpp"
 
 namespace weaklink::io {
 namespace {
@@ -97,16 +98,9 @@ std::filesystem::path resolve_datafile(const std::filesystem::path& xml_path,
 
 ExternalLoads read_external_loads(const std::filesystem::path& xml_path) {
   const std::string file = xml_path.string();
-  const std::string text = read_text_file(xml_path);
-  pugi::xml_document doc;
-  const pugi::xml_parse_result parsed = doc.load_buffer(text.data(), text.size());
-  if (!parsed) {
-    const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0));
-    const auto line =
-        1 + std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n');
-    throw_input_error(file, fmt::format("line {}", line),
-                      fmt::format("XML parse error: {}", parsed.description()));
-  }
+  // Read through XmlDocument: the same size cap, nesting check and syntax messages as every XML input.
+  const XmlDocument xml(xml_path);
+  const pugi::xml_document& doc = xml.doc();
   pugi::xml_node root = doc.child("OpenSimDocument").child("ExternalLoads");
   if (!root) root = doc.child("ExternalLoads");
   if (!root)

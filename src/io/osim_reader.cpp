@@ -568,6 +568,8 @@ class OsimReader {
       if (p.body1.empty() || p.body2.empty()) doc_.fail(f, "expected <socket_body1> and <socket_body2>");
       p.point1 = vec(f, "point1", Vec3::Zero());
       p.point2 = vec(f, "point2", Vec3::Zero());
+      check_length(f, p.point1, "<point1>");
+      check_length(f, p.point2, "<point2>");
       p.stiffness = num(f, "stiffness", 1.0);
       p.rest_length = num(f, "rest_length", 0.0);
       return p;

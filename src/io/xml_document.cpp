@@ -95,7 +95,7 @@ void XmlDocument::parse() {
     const auto off = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset));
     const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), off);
     throw_input_error(name_, "line " + std::to_string(it - line_starts_.begin()),
-                      std::string("malformed XML (") + result.description() + ")");
+                      std::string("malformed XML (XML parse error: ") + result.description() + ")");
   }
   for (const pugi::xml_node& n : doc_.children())
     if (n.type() == pugi::node_doctype)
@@ -149,6 +149,15 @@ double XmlDocument::number(const pugi::xml_node& node, const char* prop, double 
   const auto v = numbers(node, prop);
   if (v.size() != 1) fail(c, "expected one number, found '" + quote_input(trimmed(c.child_value())) + "'");
   return v[0];
+}
+
+int XmlDocument::integer(const pugi::xml_node& node, const char* prop, int fallback, int lo, int hi) const {
+  const double v = number(node, prop, fallback);
+  // Checked as a double first: converting nan or a value beyond int's range is undefined.
+  if (!std::isfinite(v) || v != std::floor(v) || v < lo || v > hi)
+    fail(node.child(prop), "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", found '" +
+                               quote_input(trimmed(node.child(prop).child_value())) + "'");
+  return static_cast<int>(v);
 }
 
 Vec3 XmlDocument::vec3(const pugi::xml_node& node, const char* prop, const Vec3& fallback) const {

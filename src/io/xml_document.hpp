@@ -30,6 +30,8 @@ class XmlDocument {
   // Property readers. `node` is the owner; `prop` the child element name.
   // Missing properties return the fallback; present but malformed ones throw naming the element.
   double number(const pugi::xml_node& node, const char* prop, double fallback) const;
+  // A whole number in [lo, hi] (a finite value such as 3 or 3.0; never nan, 2.5 or 1e10).
+  int integer(const pugi::xml_node& node, const char* prop, int fallback, int lo, int hi) const;
   Vec3 vec3(const pugi::xml_node& node, const char* prop, const Vec3& fallback) const;
   std::vector<double> numbers(const pugi::xml_node& node, const char* prop) const;
   bool boolean(const pugi::xml_node& node, const char* prop, bool fallback) const;

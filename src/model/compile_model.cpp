@@ -627,20 +627,21 @@ class Compiler {
           break;
         }
         case PassiveForceSpec::Kind::PointToPointSpring: {
-          // The points are stations of the sockets' base bodies (an offset frame's offset is not applied).
-          auto base_body = [&](const std::string& socket) {
-            const int fr = m_.find_frame(socket);
-            if (fr < 0) fail(p.origin, what + " names frame '" + socket + "', which does not exist");
-            return m_.frames[fr].body;
+          // point1/point2 are given in the socket frames; a socket may be an offset frame, so each point
+          // becomes a station of the frame's base body through the frame's offset (as markers are).
+          auto socket_frame = [&](const std::string& socket) {
+            if (m_.find_frame(socket) < 0) fail(p.origin, what + " names frame '" + quote_input(socket) + "', which does not exist");
+            return find_frame(socket, "", p.origin);
           };
-          f.body1 = base_body(p.body1);
-          f.body2 = base_body(p.body2);
+          const int frame1 = socket_frame(p.body1), frame2 = socket_frame(p.body2);
           finite({p.stiffness, p.rest_length}, "stiffness and rest_length must be finite numbers");
           if (!p.point1.allFinite() || !p.point2.allFinite()) fail(p.origin, what + ": point1 and point2 must be finite");
+          f.body1 = m_.frames[frame1].body;
+          f.body2 = m_.frames[frame2].body;
           f.stiffness = p.stiffness;
           f.rest_length = p.rest_length;
-          f.point1 = p.point1;
-          f.point2 = p.point2;
+          f.point1 = m_.frames[frame1].X_BF.apply(p.point1);
+          f.point2 = m_.frames[frame2].X_BF.apply(p.point2);
           break;
         }
       }

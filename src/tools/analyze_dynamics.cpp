@@ -57,7 +57,7 @@ io::Table make_table(std::string name, std::vector<std::string> labels, const st
 
 void write(const AnalyzeContext& ctx, const std::string& file, io::Table t) {
   note_unmodelled_forces(ctx.model, t);
-  ctx.outputs.write_storage(file, t, ctx.precision);
+  ctx.outputs.table(file, std::move(t));
 }
 
 std::string lower(std::string s) {
@@ -91,7 +91,7 @@ void run_inverse_dynamics_analysis(const AnalyzeContext& ctx, const pugi::xml_no
   // OpenSim's InverseDynamics analysis: the generalized forces of every free coordinate that give
   // the states' (two-stage spline) accelerations, under gravity and external loads.
   const Model& model = ctx.model;
-  const std::vector<int> rows = recorded_rows(ctx, static_cast<int>(ctx.doc.number(a, "step_interval", 1)));
+  const std::vector<int> rows = recorded_rows(ctx, ctx.doc.integer(a, "step_interval", 1, 1, kMaxStepInterval));
   const Eigen::MatrixXd acc = spline_accelerations(ctx.states);
   const std::vector<int> free = free_coordinates(model);
   const int nq = model.nq(), nf = static_cast<int>(free.size());
@@ -131,12 +131,13 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
   opt.activation_exponent = doc.number(a, "activation_exponent", 2.0);
   opt.use_muscle_physiology = doc.boolean(a, "use_muscle_physiology", true);
   opt.convergence = doc.number(a, "optimizer_convergence_criterion", 1e-4);
-  opt.max_iterations = static_cast<int>(doc.number(a, "optimizer_max_iterations", 100));
+  opt.max_iterations = doc.integer(a, "optimizer_max_iterations", 100, 1, kMaxOptimizerIterations);
   if (!(opt.activation_exponent > 1.0)) doc.fail(a.child("activation_exponent"), "expected an exponent greater than 1");
+  if (!std::isfinite(opt.convergence) || !(opt.convergence > 0))
+    doc.fail(a.child("optimizer_convergence_criterion"), "expected a positive finite number");
   if (!doc.boolean(a, "use_model_force_set", true))
     doc.fail(a.child("use_model_force_set"), "use_model_force_set=false is not supported (SO uses the model's actuators)");
-  const int step = static_cast<int>(doc.number(a, "step_interval", 1));
-  if (step < 1) doc.fail(a.child("step_interval"), "expected a positive integer");
+  const int step = doc.integer(a, "step_interval", 1, 1, kMaxStepInterval);
   const std::vector<int> rows = recorded_rows(ctx, step);
   const MotionFrames motion = motion_at_rows(ctx.states, spline_accelerations(ctx.states), rows);
   const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ctx.external, opt, ctx.threads);
@@ -179,11 +180,12 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
       }
     }
   }
-  const fs::path feas = ctx.outputs.write(fmt::format("{}_{}_feasibility.csv", ctx.tool_name, name), csv);
+  const std::string feas = fmt::format("{}_{}_feasibility.csv", ctx.tool_name, name);
+  ctx.outputs.text(feas, std::move(csv));
   if (failed > 0)
     ctx.report.warnings.push_back(fmt::format(
         "StaticOptimization: {} of {} frames cannot be balanced by the actuators within their bounds; worst residual {:.4g} at {} (see {})",
-        failed, so.frames.size(), worst, worst_where, feas.filename().string()));
+        failed, so.frames.size(), worst, worst_where, feas));
   if (std::string w = wrap_skipped_warning(ctx.model, so.frames); !w.empty()) ctx.report.warnings.push_back("StaticOptimization: " + w);
   ctx.report.frames += static_cast<int>(rows.size());
 }
@@ -242,8 +244,7 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
   const std::vector<ReactionRequest> requests =
       reaction_requests(model, doc.words(a, "joint_names"), doc.words(a, "apply_on_bodies"), doc.words(a, "express_in_frame"),
                         doc.name(), doc.where(a));
-  const int step = static_cast<int>(doc.number(a, "step_interval", 1));
-  if (step < 1) doc.fail(a.child("step_interval"), "expected a positive integer");
+  const int step = doc.integer(a, "step_interval", 1, 1, kMaxStepInterval);
   const std::vector<int> rows = recorded_rows(ctx, step);
   const MotionFrames motion = motion_at_rows(ctx.states, spline_accelerations(ctx.states), rows);
 
@@ -259,6 +260,9 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
     if (!fs::exists(path)) doc.fail(a.child("forces_file"), "forces file '" + path.string() + "' does not exist");
     io::StorageReadOptions ro;
     ro.allow_fewer_rows = true;
+    // Force files repeat labels (each CoordinateLimitForce has a PotentialEnergy column); OpenSim
+    // renames repeats on load ("1_PotentialEnergy"), so actuator columns are still found by name.
+    ro.make_labels_unique = true;
     const io::Table f = read_named_by_setup(doc, a.child("forces_file"), [&] { return io::read_storage(path, ro); });
     std::vector<int> col(na, -1);
     std::vector<std::string> missing;

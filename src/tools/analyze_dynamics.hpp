@@ -13,6 +13,7 @@
 #include "model/model.hpp"
 #include "tools/analyze_tool.hpp"
 #include "tools/coordinate_states.hpp"
+#include "tools/held_outputs.hpp"
 #include "tools/trajectory_analyses.hpp"
 
 namespace weaklink {
@@ -24,13 +25,17 @@ struct AnalyzeContext {
   const ExternalForces* external = nullptr;
   const io::XmlDocument& doc;
   std::filesystem::path setup_dir;
-  io::OutputSet& outputs;  // the run's set in the results directory
+  HeldOutputs& outputs;    // written into the run's set in the results directory once all are checked
   std::string tool_name;   // checked by io::output_file_name, as the analyses' names
   int precision = 8;
   int first_row = 0, last_row = -1;  // §12.4 frame range (absolute rows of the states table)
   ThreadOptions threads;
   RunToolReport& report;
 };
+
+// Bounds of the analyses' whole-number properties.
+constexpr int kMaxStepInterval = 1000000;
+constexpr int kMaxOptimizerIterations = 1000000;
 
 // Rows recorded by an analysis with this step interval (§12.4: first, last, and i % k == 0).
 std::vector<int> recorded_rows(const AnalyzeContext& ctx, int step_interval);

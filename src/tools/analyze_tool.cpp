@@ -99,7 +99,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     if (!fs::exists(model_path))
       doc.fail(tool.child("model_file"), "model file '" + model_path.string() + "' does not exist (pass --model to use another file)");
   }
-  const double lowpass = doc.number(tool, "lowpass_cutoff_frequency_for_coordinates", -1.0);
+  const double lowpass = setup_lowpass_cutoff(doc, tool);
   const std::string coords_name = doc.text(tool, "coordinates_file");
   const std::string states_name = doc.text(tool, "states_file");
   if (coords_name.empty() && states_name.empty()) doc.fail(tool, "expected <coordinates_file> or <states_file>");
@@ -107,11 +107,10 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     report.warnings.push_back("speeds_file is not supported; speeds are the derivative of the coordinates' splines");
   const fs::path results_dir = opt.results_override.empty() ? resolve(dir, doc.text(tool, "results_directory", "."))
                                                            : opt.results_override;
-  const int precision = static_cast<int>(doc.number(tool, "output_precision", 8));
+  const int precision = doc.integer(tool, "output_precision", 8, 1, 20);
   const bool equilibrium = doc.boolean(tool, "solve_for_equilibrium_for_auxiliary_states", false);
   const double t0 = doc.number(tool, "initial_time", -INFINITY);
   const double t1 = doc.number(tool, "final_time", INFINITY);
-  if (precision < 1 || precision > 20) doc.fail(tool.child("output_precision"), "expected an integer from 1 to 20");
 
   std::vector<AnalysisSettings> analyses;
   for (auto a : tool.child("AnalysisSet").child("objects").children()) {
@@ -120,9 +119,10 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     s.type = a.name();
     s.name = io::output_file_name(a.attribute("name").value(), setup_path.string(), fmt::format("line {} <{} name>", doc.line_of(a), s.type));
     s.on = doc.boolean(a, "on", true);
-    s.step_interval = static_cast<int>(doc.number(a, "step_interval", 1));
+    // Below 1 is named at the analysis, as before; nan, fractions and huge values at the element.
+    if (doc.number(a, "step_interval", 1) < 1) doc.fail(a, "step_interval must be at least 1");
+    s.step_interval = doc.integer(a, "step_interval", 1, 1, kMaxStepInterval);
     s.in_degrees = doc.boolean(a, "in_degrees", true);
-    if (s.step_interval < 1) doc.fail(a, "step_interval must be at least 1");
     if (s.type == "BodyKinematics") {
       s.list = doc.words(a, "bodies");
       s.local_frame = doc.boolean(a, "express_results_in_body_local_frame", false);
@@ -216,7 +216,8 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   double total_mass = 0;
   for (int b = 1; b < nb; ++b) total_mass += model.bodies[b].mass;
 
-  AnalyzeContext ctx{model, states, external.size() > 0 ? &external : nullptr, doc, dir, outputs, tool_name,
+  HeldOutputs held;
+  AnalyzeContext ctx{model, states, external.size() > 0 ? &external : nullptr, doc, dir, held, tool_name,
                      precision, i0, i1, ThreadOptions{opt.threads, 16}, report};
   for (const auto& a : analyses) {
     if (a.type == "InverseDynamics") {
@@ -349,12 +350,14 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       std::string file;
       if (a.type == "BodyKinematics") file = fmt::format("{}_{}_{}_global.sto", tool_name, a.name, k == 0 ? "pos" : "vel");
       else file = fmt::format("{}_{}_{}.sto", tool_name, a.name, recs[k].table.name);
-      outputs.write_storage(file, recs[k].table, precision);
+      held.table(file, std::move(recs[k].table));
     }
   }
   if (unconverged > 0)
     report.warnings.push_back(fmt::format("MuscleAnalysis: fibre equilibrium did not converge for {} muscle-frames (values reported as found)", unconverged));
+  held.write_into(outputs, precision);
   report.written = outputs.commit();
+  report.validity = held.validity;
   return report;
 }
 

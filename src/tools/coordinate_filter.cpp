@@ -1,6 +1,7 @@
 #include "tools/coordinate_filter.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -109,6 +110,15 @@ io::Table lowpass_coordinates(const io::Table& coordinates, double cutoff_hz, co
 
   if (info) *info = {pad, resampled, dt, filter.cutoff};
   return t;
+}
+
+double setup_lowpass_cutoff(const io::XmlDocument& doc, const pugi::xml_node& tool) {
+  const char* prop = "lowpass_cutoff_frequency_for_coordinates";
+  const double fc = doc.number(tool, prop, -1.0);
+  if (std::isnan(fc) || std::isinf(fc) || (fc >= 0 && fc < kMinLowpassCutoffHz))
+    doc.fail(tool.child(prop), fmt::format("expected a cut-off of at least {} Hz, or -1 for no filtering; found '{}'", kMinLowpassCutoffHz,
+                                           quote_input(io::trimmed(tool.child(prop).child_value()))));
+  return fc;
 }
 
 }  // namespace weaklink

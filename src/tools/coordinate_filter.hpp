@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/storage.hpp"
+#include "io/xml_document.hpp"
 
 namespace weaklink {
 
@@ -39,5 +40,11 @@ double resample_if_nonuniform(io::Table& table, bool& resampled);
 // labels, degrees flag and metadata are kept; time and data are replaced.
 io::Table lowpass_coordinates(const io::Table& coordinates, double cutoff_hz, const std::string& file_name,
                               CoordinateFilterInfo* info = nullptr);
+
+// A setup's <lowpass_cutoff_frequency_for_coordinates>: negative (OpenSim's -1) or absent means off;
+// otherwise a finite cut-off of at least kMinLowpassCutoffHz. Anything else (nan, inf, 0.05) throws
+// InputError naming the element, as it would otherwise be silently ignored or filter to nonsense.
+constexpr double kMinLowpassCutoffHz = 0.1;
+double setup_lowpass_cutoff(const io::XmlDocument& doc, const pugi::xml_node& tool);
 
 }  // namespace weaklink

@@ -18,6 +18,7 @@
 #include "kinematics/forward_kinematics.hpp"
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_splines.hpp"
+#include "tools/held_outputs.hpp"
 #include "tools/setup_paths.hpp"
 #include "tools/unmodelled_forces.hpp"
 
@@ -54,7 +55,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   const std::vector<double> range = doc.numbers(tool, "time_range");
   if (!range.empty() && range.size() != 2) doc.fail(tool.child("time_range"), "expected two numbers (start and end time)");
   const double t_from = range.empty() ? -INFINITY : range[0], t_to = range.empty() ? INFINITY : range[1];
-  const double cutoff = doc.number(tool, "lowpass_cutoff_frequency_for_coordinates", -1.0);
+  const double cutoff = setup_lowpass_cutoff(doc, tool);
   // output_gen_force_file is a file name inside the results directory (OpenSim joins the two).
   std::string out_name = io::output_file_name(doc.text(tool, "output_gen_force_file", "inverse_dynamics.sto"), setup_path.string(),
                                               fmt::format("line {} <output_gen_force_file>", doc.line_of(tool.child("output_gen_force_file"))));
@@ -155,8 +156,11 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
     ++report.frames;
   }
   note_unmodelled_forces(model, out);
-  outputs.write_storage(out_name, out, 8);
+  HeldOutputs held;
+  held.table(out_name, std::move(out));
+  held.write_into(outputs, 8);
   report.written = outputs.commit();
+  report.validity = held.validity;
   return report;
 }
 

@@ -21,6 +21,7 @@
 #include "io/output_set.hpp"
 #include "io/osim_reader.hpp"
 #include "io/xml_document.hpp"
+#include "tools/held_outputs.hpp"
 #include "tools/setup_paths.hpp"
 
 namespace weaklink {
@@ -527,16 +528,23 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
   report.warnings.insert(report.warnings.end(), r.warnings.begin(), r.warnings.end());
   report.frames = static_cast<int>(r.coordinates.time.size());
 
-  motion_out.write_storage(motion_name, r.coordinates, 8);
+  // Every output is checked for non-finite numbers and carries the run's validity.
+  HeldOutputs motion_held, held;
+  motion_held.table(motion_name, r.coordinates);
   if (s.report_errors) {
-    results->write_storage(s.tool_name + "_ik_marker_errors.sto", r.marker_errors, 8);
+    held.table(s.tool_name + "_ik_marker_errors.sto", r.marker_errors);
     std::string csv = "time,worst_marker,error_m\n";
     for (std::size_t i = 0; i < r.worst_marker.size(); ++i)
       csv += fmt::format("{:.8f},{},{:.8f}\n", r.marker_errors.time[i], r.worst_marker[i],
                          r.marker_errors.data(static_cast<Eigen::Index>(i), 2));
-    results->write(s.tool_name + "_ik_worst_markers.csv", csv);
+    held.text(s.tool_name + "_ik_worst_markers.csv", csv);
   }
-  if (s.report_marker_locations) results->write_storage(s.tool_name + "_ik_model_marker_locations.sto", r.marker_locations, 8);
+  if (s.report_marker_locations) held.table(s.tool_name + "_ik_model_marker_locations.sto", r.marker_locations);
+  for (const auto& reason : held.validity.reasons) motion_held.validity.fail(reason);
+  held.validity = motion_held.validity;
+  motion_held.write_into(motion_out, 8);
+  if (results) held.write_into(*results, 8);
+  report.validity = held.validity;
   if (results) report.written = results->commit();
   if (motion_set) {
     const auto written = motion_set->commit();

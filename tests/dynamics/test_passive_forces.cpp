@@ -312,3 +312,41 @@ TEST(ExpressionBasedCoordinateForce, LeptonSyntaxEvaluatedAndAppliedOnTheCoordin
   EXPECT_TRUE(unread.passive_forces.empty());
   EXPECT_EQ(unmodelled_forces_header(unread), "e:ExpressionBasedCoordinateForce");
 }
+
+// A PointToPointSpring's points are given in its socket frames; on an offset frame the point is
+// moved by the frame's offset (rod_end sits 1 m down the rod), so the spring equals one on the rod
+// at the offset point, in the compiled stations and in the generalized forces it applies.
+TEST(PointToPointSpring, ASocketOnAnOffsetFrameAppliesTheFrameOffset) {
+  const Model on_offset = load(R"(<PointToPointSpring name="P"><socket_body1>/jointset/slide/rod_end</socket_body1>
+      <socket_body2>/ground</socket_body2><point1>0.1 0 0</point1><point2>0.5 0 0</point2><stiffness>100</stiffness></PointToPointSpring>)");
+  const Model on_body = load(R"(<PointToPointSpring name="P"><socket_body1>/bodyset/rod</socket_body1>
+      <socket_body2>/ground</socket_body2><point1>0.1 -1 0</point1><point2>0.5 0 0</point2><stiffness>100</stiffness></PointToPointSpring>)");
+  ASSERT_EQ(on_offset.passive_forces.size(), 1u);
+  const PassiveForce& f = on_offset.passive_forces[0];
+  EXPECT_EQ(f.body1, on_offset.find_body("rod"));
+  EXPECT_NEAR((f.point1 - Vec3(0.1, -1, 0)).norm(), 0.0, 1e-15);
+  Eigen::VectorXd q(2), u = Eigen::VectorXd::Zero(2);
+  q << 0.3, 0.2;
+  ASSERT_EQ(on_offset.nq(), 2);
+  Data d1(on_offset), d2(on_body);
+  Eigen::VectorXd t1 = Eigen::VectorXd::Zero(2), t2 = Eigen::VectorXd::Zero(2);
+  calc_forward_kinematics(on_offset, d1, q);
+  calc_forward_kinematics(on_body, d2, q);
+  add_passive_generalized_forces(on_offset, d1, q, u, t1);
+  add_passive_generalized_forces(on_body, d2, q, u, t2);
+  EXPECT_GT(t2.norm(), 1.0);  // the spring is stretched: it does act
+  EXPECT_NEAR((t1 - t2).norm(), 0.0, 1e-12);
+}
+
+TEST(PointToPointSpring, PointsBeyondTheLengthPlausibilityLimitAreRefused) {
+  for (const char* which : {"point1", "point2"}) {
+    const std::string xml = std::string(R"(<PointToPointSpring name="P"><socket_body1>/bodyset/rod</socket_body1><socket_body2>/ground</socket_body2><)") +
+                            which + ">0 20 0</" + which + "></PointToPointSpring>";
+    try {
+      load(xml);
+      ADD_FAILURE() << which << " 20 m from its frame was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("<") + which + "> lies 20 m from its frame"), std::string::npos) << e.what();
+    }
+  }
+}

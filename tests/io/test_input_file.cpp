@@ -253,3 +253,25 @@ TEST(JsonInput, AClientNameIsANameNotADocument) {
   EXPECT_TRUE(has(e, "c.json: 'name': 100000 bytes long, at most 200")) << e.substr(0, 200);
   EXPECT_LT(e.size(), 300u);
 }
+
+// Whole-number properties: checked as doubles before any conversion (nan or 1e10 into an int is
+// undefined behaviour), and named with their element when refused.
+TEST(XmlDocumentInteger, AcceptsWholeNumbersInRangeAndRefusesTheRest) {
+  const weaklink::io::XmlDocument doc(
+      "<T><a>3</a><b>4.0</b><c>nan</c><d>1e10</d><e>2.5</e><f>0</f><g>inf</g><h> </h></T>", "t.xml");
+  const auto t = doc.doc().child("T");
+  EXPECT_EQ(doc.integer(t, "a", 1, 1, 20), 3);
+  EXPECT_EQ(doc.integer(t, "b", 1, 1, 20), 4);
+  EXPECT_EQ(doc.integer(t, "missing", 7, 1, 20), 7);
+  EXPECT_EQ(doc.integer(t, "h", 7, 1, 20), 7);  // empty: the default, as number() does
+  for (const char* bad : {"c", "d", "e", "f", "g"}) {
+    try {
+      doc.integer(t, bad, 1, 1, 20);
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const weaklink::InputError& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find(std::string("<") + bad + ">"), std::string::npos) << m;
+      EXPECT_NE(m.find("expected a whole number from 1 to 20"), std::string::npos) << m;
+    }
+  }
+}

@@ -378,3 +378,25 @@ TEST(CoordinateFilterParity, Gait2392TimeGridMatchesOpenSim45) {
   EXPECT_LT(worst, 1e-9) << "largest time difference over " << rows << " rows";
   RecordProperty("max_time_difference", fmt::format("{:.3g}", worst));
 }
+
+// A setup's cut-off: negative (OpenSim's -1) or absent is off, a finite value of at least 0.1 Hz is
+// used; nan and inf (silently ignored or used before) and near-zero cut-offs are refused at the element.
+TEST(CoordinateFilterSetup, CutOffIsOffNegativeOrAtLeastATenthOfAHertz) {
+  auto cutoff = [](const std::string& value) {
+    const weaklink::io::XmlDocument doc("<T><lowpass_cutoff_frequency_for_coordinates>" + value +
+                                            "</lowpass_cutoff_frequency_for_coordinates></T>", "s.xml");
+    return weaklink::setup_lowpass_cutoff(doc, doc.doc().child("T"));
+  };
+  EXPECT_EQ(cutoff("-1"), -1.0);
+  EXPECT_EQ(cutoff(""), -1.0);
+  EXPECT_EQ(cutoff("6"), 6.0);
+  EXPECT_EQ(cutoff("0.1"), 0.1);
+  for (const char* bad : {"nan", "inf", "-inf", "0", "0.05"}) {
+    try {
+      cutoff(bad);
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const weaklink::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("<lowpass_cutoff_frequency_for_coordinates>"), std::string::npos) << e.what();
+    }
+  }
+}

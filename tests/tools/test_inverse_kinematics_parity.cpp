@@ -8,6 +8,8 @@
 #include <cmath>
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include <sys/wait.h>
 
@@ -141,6 +143,13 @@ TEST(InverseKinematicsParity, CliIkWithoutSetup) {
   const auto table = io::read_storage(mot);
   EXPECT_EQ(table.time.size(), 73u);
   EXPECT_TRUE(std::filesystem::exists(scratch.path() / "subject01_synthetic_marker_data_ik_marker_errors.sto"));
+  // Both outputs were checked for non-finite numbers and say so first in their headers.
+  for (const auto& f : {mot, scratch.path() / "subject01_synthetic_marker_data_ik_marker_errors.sto"}) {
+    std::ifstream in(f);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("\nvalid=true\n"), std::string::npos) << f;
+  }
   out.clear();
   EXPECT_EQ(run("ik --model x.osim", &out), 2) << out;  // no markers, no setup: usage
   out.clear();
