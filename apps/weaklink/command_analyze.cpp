@@ -41,7 +41,7 @@ void register_analyze_command(CLI::App& app) {
       const RunToolReport r = run_analysis_pipeline(opt);
       print_warnings(r.warnings);
       std::cout << r.frames << " frames analysed\n";
-      for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
+      for (const auto& p : r.written) std::cout << "wrote " << terminal_safe(p.string()) << "\n";
       if (!r.validity.valid()) std::cout << "INVALID RESULT (valid=false in every file; reason below)\n";
       r.validity.throw_if_invalid("analyze");
     });

@@ -81,8 +81,7 @@ void print_summary(const Assessment& a, const nlohmann::json& report, const std:
 
 // The report folder, checked before any computation and replaced as a whole at the end.
 io::OutputSet report_folder(const std::string& folder) {
-  std::vector<std::string> earlier = assessment_report_files();
-  return io::OutputSet(folder, io::OutputMode::WholeFolder, "-o", earlier);
+  return io::OutputSet(folder, io::OutputMode::WholeFolder, "-o", io::EarlierSet{assessment_report_files(), "report.json"});
 }
 
 void finish(const Assessment& a, const ReportContext& ctx, io::OutputSet& out, const std::string& who) {

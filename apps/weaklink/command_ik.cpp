@@ -32,16 +32,22 @@ void run_ik(const IkArgs& a) {
     s.results_directory = a.output.empty() ? fs::path(".") : fs::path(a.output).parent_path();
     if (s.results_directory.empty()) s.results_directory = ".";
   }
-  if (!a.model.empty()) s.model_file = a.model;
-  if (!a.markers.empty()) s.marker_file = a.markers;
-  if (!a.results.empty()) s.results_directory = a.results;
+  if (!a.model.empty()) {
+    s.model_file = a.model;
+    s.model_source.clear();  // its errors no longer name the setup
+  }
+  if (!a.markers.empty()) {
+    s.marker_file = a.markers;
+    s.marker_source.clear();
+  }
+  if (!a.results.empty()) put_outputs_in(s, a.results, a.setup);  // the setup's motion file too
   if (!a.output.empty()) s.output_motion_file = a.output;
   else if (a.setup.empty()) s.output_motion_file = s.results_directory / (s.tool_name + "_ik.mot");
   s.threads = a.threads;
   const RunToolReport r = run_inverse_kinematics_setup(s);
   print_warnings(r.warnings);
   std::cout << r.frames << " frames solved\n";
-  for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
+  for (const auto& p : r.written) std::cout << "wrote " << terminal_safe(p.string()) << "\n";  // setup paths may hold control characters
   if (!r.validity.valid()) std::cout << "INVALID RESULT (valid=false in every file; reason below)\n";
   r.validity.throw_if_invalid("ik");
 }
@@ -55,7 +61,7 @@ void register_ik_command(CLI::App& app) {
   cmd->add_option("--markers", args->markers, "Marker file (.trc, or .sto with <marker>_x/_y/_z columns)");
   cmd->add_option("--setup", args->setup, "OpenSim InverseKinematicsTool setup (.xml): tasks, weights, time range");
   cmd->add_option("-o,--output", args->output, "Output motion file (.mot); default <markers>_ik.mot");
-  cmd->add_option("--results-dir", args->results, "Folder for the marker error files");
+  cmd->add_option("--results-dir", args->results, "Folder for the marker error files (and, with --setup, the setup's motion file)");
   cmd->add_option("--threads", args->threads, "Worker threads (results do not depend on it)")->check(CLI::Range(1, kMaxThreads));
   cmd->callback([args] {
     if (args->setup.empty() && (args->model.empty() || args->markers.empty()))

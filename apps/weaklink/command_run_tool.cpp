@@ -31,7 +31,7 @@ void register_run_tool_command(CLI::App& app) {
       const RunToolReport r = run_tool(*setup, o);
       print_warnings(r.warnings);
       std::cout << r.frames << " frames analysed\n";
-      for (const auto& p : r.written) std::cout << "wrote " << p.string() << "\n";
+      for (const auto& p : r.written) std::cout << "wrote " << terminal_safe(p.string()) << "\n";  // setup paths may hold control characters
       if (!r.validity.valid()) std::cout << "INVALID RESULT (valid=false in every file; reason below)\n";
       r.validity.throw_if_invalid("run-tool");
     });

@@ -85,8 +85,10 @@ std::vector<std::string> default_assessment_activities(const std::string& sittin
   return {"standing", sitting_posture, "sit_to_stand", "walking", "squat", "squat_lift"};
 }
 
-Client parse_client(const std::string& text, const std::string& name) {
-  const json doc = io::parse_json_input(text, name);  // UTF-8, no duplicate keys, bounded
+namespace {
+
+// The client in a parsed client file (io::parse_json_input: UTF-8, no duplicate keys, bounded).
+Client client_from_json(const json& doc, const std::string& name) {
   if (!doc.is_object()) throw InputError(name + ": expected a JSON object (docs/assessment.md, 'Client file')");
   static const char* const kKnown[] = {"name", "note", "age", "sex", "height_m", "mass_kg", "strength", "sitting", "activities"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
@@ -147,9 +149,11 @@ Client parse_client(const std::string& text, const std::string& name) {
   return c;
 }
 
-Client read_client(const std::filesystem::path& path) {
-  return parse_client(io::read_text_file(path, io::ReadLimits{io::kMaxJsonBytes}), path.string());
-}
+}  // namespace
+
+Client parse_client(const std::string& text, const std::string& name) { return client_from_json(io::parse_json_input(text, name), name); }
+
+Client read_client(const std::filesystem::path& path) { return client_from_json(io::read_json_input(path), path.string()); }
 
 const std::string& demo_client_json() {
   static const std::string text(data::embedded_file("clients/demo_client.json"));

@@ -173,8 +173,10 @@ std::vector<StrengthTest> parse_strength_tests(const nlohmann::json& tests, cons
   return out;
 }
 
-StrengthProfile parse_strength_profile(const std::string& text, const std::string& name) {
-  const json doc = io::parse_json_input(text, name);  // UTF-8, no duplicate keys, bounded
+namespace {
+
+// The profile in a parsed strength file (io::parse_json_input: UTF-8, no duplicate keys, bounded).
+StrengthProfile profile_from_json(const json& doc, const std::string& name) {
   if (!doc.is_object() || !doc.contains("tests") || !doc["tests"].is_array())
     throw InputError(fmt::format("{}: expected an object with a \"tests\" array", name));
   StrengthProfile profile;
@@ -182,8 +184,14 @@ StrengthProfile parse_strength_profile(const std::string& text, const std::strin
   return profile;
 }
 
+}  // namespace
+
+StrengthProfile parse_strength_profile(const std::string& text, const std::string& name) {
+  return profile_from_json(io::parse_json_input(text, name), name);
+}
+
 StrengthProfile read_strength_profile(const std::filesystem::path& path) {
-  return parse_strength_profile(io::read_text_file(path, io::ReadLimits{io::kMaxJsonBytes}), path.string());
+  return profile_from_json(io::read_json_input(path), path.string());
 }
 
 const StrengthNormRow* find_strength_norm(const GenericTables& tables, const std::string& measure, Sex sex, double age) {

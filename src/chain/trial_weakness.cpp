@@ -35,8 +35,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
   if (!in.setup.empty()) {
     io::XmlDocument doc(in.setup);
     const auto source = [&](const pugi::xml_node& tool_element, const char* element) {
-      const pugi::xml_node node = tool_element.child(element);
-      return node ? doc.name() + ": " + doc.where(node) : std::string();
+      return setup_source(doc, tool_element.child(element));
     };
     const auto tool = setup_tool_element(doc.doc(), "AnalyzeTool");
     if (!tool) throw_input_error(in.setup.string(), "", "expected <OpenSimDocument><AnalyzeTool> (a static-optimization setup)");
@@ -47,14 +46,14 @@ LoadedTrial load_trial(const TrialInputs& in) {
       t.model = resolve_setup_path(dir, mf);
       model_source = source(tool, "model_file");
       if (!fs::exists(t.model))
-        doc.fail(tool.child("model_file"), "model file '" + t.model.string() + "' does not exist (pass --model to use another file)");
+        doc.fail(tool.child("model_file"), "model file '" + quote_input(t.model.string(), 200) + "' does not exist (pass --model to use another file)");
     }
     if (t.coordinates.empty()) {
       const std::string c = doc.text(tool, "coordinates_file");
       if (c.empty()) doc.fail(tool, "expected <coordinates_file> (or pass --coordinates)");
       t.coordinates = resolve_setup_path(dir, c);
       coordinates_source = source(tool, "coordinates_file");
-      if (!fs::exists(t.coordinates)) doc.fail(tool.child("coordinates_file"), "coordinates file '" + t.coordinates.string() + "' does not exist");
+      if (!fs::exists(t.coordinates)) doc.fail(tool.child("coordinates_file"), "coordinates file '" + quote_input(t.coordinates.string(), 200) + "' does not exist");
     }
     if (t.external_loads.empty()) {
       const std::string e = doc.text(tool, "external_loads_file");
@@ -66,7 +65,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
       force_sets_source = source(tool, "force_set_files");
       for (const auto& f : doc.words(tool, "force_set_files")) {
         const fs::path p = resolve_setup_path(dir, f);
-        if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + p.string() + "' does not exist");
+        if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + quote_input(p.string(), 200) + "' does not exist");
         t.force_sets.push_back(p);
       }
     }
@@ -78,15 +77,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
   if (t.coordinates.empty()) throw InputError("weakness: expected --setup or --coordinates");
   if (t.step < 1) throw InputError("weakness: --step: expected a positive integer");
 
-  const auto named = [](const std::string& where, auto&& read) -> decltype(read()) {
-    if (where.empty()) return read();
-    try {
-      return read();
-    } catch (const InputError& e) {
-      throw InputError(where + ": " + e.what());
-    }
-  };
-  ModelSpec spec = named(model_source, [&] { return io::read_osim(t.model); });
+  ModelSpec spec = read_named_by_setup(model_source, [&] { return io::read_osim(t.model); });
   if (replace_force_set) {
     spec.muscles.clear();
     spec.actuators.clear();
@@ -94,7 +85,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
     spec.force_order.clear();
     drop_unmodelled_forces(spec.unsupported);
   }
-  for (const auto& f : t.force_sets) named(force_sets_source, [&] { io::append_force_set_file(f, spec); });
+  for (const auto& f : t.force_sets) read_named_by_setup(force_sets_source, [&] { io::append_force_set_file(f, spec); });
   out.model = compile_model(spec);
   out.model_name = t.model.filename().string();
   out.name = t.coordinates.stem().string();
@@ -104,15 +95,15 @@ LoadedTrial load_trial(const TrialInputs& in) {
 
   ExternalForces external;
   if (!t.external_loads.empty())
-    external = named(loads_source, [&] {
+    external = read_named_by_setup(loads_source, [&] {
       return ExternalForces(model, io::read_external_loads(t.external_loads), t.external_loads.string());
     });
-  const StatesTable states = named(coordinates_source, [&] {
+  const StatesTable states = read_named_by_setup(coordinates_source, [&] {
     io::Table coords = io::read_storage(t.coordinates);
     if (t.lowpass_hz >= 0) coords = lowpass_coordinates(coords, t.lowpass_hz, t.coordinates.string());
     return states_from_coordinates(model, coords, t.coordinates.string());
   });
-  for (const auto& m : states.missing) out.warnings.push_back("coordinate '" + m + "' is not in " + t.coordinates.filename().string() + "; set to 0");
+  for (const auto& m : states.missing) out.warnings.push_back("coordinate '" + quote_input(m) + "' is not in " + quote_input(t.coordinates.filename().string(), 200) + "; set to 0");
   out.warnings.insert(out.warnings.end(), states.warnings.begin(), states.warnings.end());
   std::vector<int> rows;
   for (int i = 0; i < static_cast<int>(states.time.size()); ++i)

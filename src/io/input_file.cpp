@@ -6,13 +6,13 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 
 namespace weaklink::io {
@@ -22,11 +22,6 @@ std::string describe_bytes(std::uint64_t n) {
   if (n >= (1u << 30) && n % (1u << 30) == 0) return fmt::format("{} GiB", n >> 30);
   if (n >= (1u << 20) && n % (1u << 20) == 0) return fmt::format("{} MiB", n >> 20);
   return fmt::format("{} bytes", n);
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Closes a descriptor unless ownership moved to zlib.
@@ -108,14 +103,14 @@ void check_table_size(std::size_t rows, std::size_t columns, const std::string& 
 }
 
 bool is_gzip_name(const std::filesystem::path& path) {
-  const std::string name = lower(path.filename().string());
+  const std::string name = ascii_lower(path.filename().string());
   return name.size() > 3 && name.ends_with(".gz");
 }
 
 std::string content_extension(const std::filesystem::path& path) {
   std::filesystem::path p = path.filename();
   if (is_gzip_name(p)) p = p.stem();
-  return lower(p.extension().string());
+  return ascii_lower(p.extension().string());
 }
 
 void check_text_encoding(std::string_view text, const std::string& name) {

@@ -234,21 +234,28 @@ bool is_ancestor_or_same(const fs::path& a, const fs::path& b) {
 
 // A whole-folder set replaces the folder, so the folder may hold only an earlier set: it is empty,
 // carries the marker, or (folders of weaklink versions before the marker) holds only files named
-// like the set and temporaries.
-void check_replaceable(const fs::path& folder, const std::string& option, const std::vector<std::string>& earlier_suffixes) {
+// exactly as that set's, its signature among them, and temporaries.
+void check_replaceable(const fs::path& folder, const std::string& option, const EarlierSet& earlier) {
   std::error_code ec;
   if (fs::exists(folder / kMarker, ec)) return;
+  const auto refuse = [&](const std::string& why) {
+    throw InputError(fmt::format("{} '{}': {}; weaklink replaces its output folder as a whole, so choose a new or empty folder "
+                                 "(or one weaklink wrote before)",
+                                 option, quote_input(folder.string(), 200), why));
+  };
+  bool signed_by_us = false, empty = true;
   for (const auto& e : fs::directory_iterator(folder, ec)) {
     const std::string n = e.path().filename().string();
-    bool ours = temporary_owner(n) >= 0;
-    if (e.is_regular_file(ec) && !e.is_symlink(ec))
-      for (const auto& s : earlier_suffixes)
-        ours = ours || (n.size() >= s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0);
-    if (!ours)
-      throw InputError(fmt::format("{} '{}': the folder holds '{}', which weaklink did not write; weaklink replaces its output "
-                                   "folder as a whole, so choose a new or empty folder (or one weaklink wrote before)",
-                                   option, quote_input(folder.string(), 200), quote_input(n)));
+    if (temporary_owner(n) >= 0) continue;
+    empty = false;
+    const bool plain_file = e.is_regular_file(ec) && !e.is_symlink(ec);
+    if (!plain_file || std::find(earlier.names.begin(), earlier.names.end(), n) == earlier.names.end())
+      refuse(fmt::format("the folder holds '{}', which weaklink did not write", quote_input(n)));
+    signed_by_us = signed_by_us || n == earlier.signature;
   }
+  if (ec) refuse(fmt::format("cannot list the folder ({})", ec.message()));
+  if (!empty && !signed_by_us)
+    refuse(fmt::format("the folder holds no '{}', so it is not a set weaklink wrote", quote_input(earlier.signature)));
 }
 
 // Why `name` cannot be a file name inside the output folder, or "" when it can.
@@ -274,7 +281,7 @@ std::string output_file_name(std::string_view name, const std::string& file, con
   return std::string(name);
 }
 
-OutputSet::OutputSet(fs::path folder, OutputMode mode, std::string option, std::vector<std::string> earlier_suffixes)
+OutputSet::OutputSet(fs::path folder, OutputMode mode, std::string option, EarlierSet earlier)
     : given_(folder), mode_(mode), option_(std::move(option)) {
   folder_ = usable_folder(folder, option_, folder_existed_);
   if (mode_ == OutputMode::WholeFolder) {
@@ -285,7 +292,7 @@ OutputSet::OutputSet(fs::path folder, OutputMode mode, std::string option, std::
                                    "current one or one that holds it", option_, quote_input(folder.string(), 200)));
     create_folder(folder_.parent_path(), option_, created_);
     clean_whole_folder_siblings(folder_);
-    if (fs::exists(folder_, ec)) check_replaceable(folder_, option_, earlier_suffixes);
+    if (fs::exists(folder_, ec)) check_replaceable(folder_, option_, earlier);
     staging_ = folder_.parent_path() / fmt::format(".{}.weaklink-staging-{}", folder_.filename().string(), unique_suffix());
     make_staging(staging_, folder, option_);
   } else {

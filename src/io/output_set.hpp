@@ -39,14 +39,21 @@ std::string output_file_name(std::string_view name, const std::string& file, con
 
 enum class OutputMode { WholeFolder, SharedFolder };
 
+// How a folder that weaklink versions before the set marker wrote is recognised, so that it may be
+// replaced: it holds only files with exactly these names (and temporaries), among them `signature`,
+// a name only weaklink writes. Names are compared whole: "my_loads.csv" is not "loads.csv", and an
+// OpenSim results folder of .sto files is never taken for a weaklink set.
+struct EarlierSet {
+  std::vector<std::string> names;
+  std::string signature;
+};
+
 class OutputSet {
  public:
   // `option` names where the folder came from in messages (e.g. "-o", "--results-dir",
   // "<results_directory>"). WholeFolder: an existing folder without the marker of a weaklink set
-  // is still taken as one when it holds only files whose names end in `earlier_suffixes` (what
-  // weaklink versions before the marker wrote there).
-  OutputSet(std::filesystem::path folder, OutputMode mode, std::string option,
-            std::vector<std::string> earlier_suffixes = {});
+  // is still taken as one when `earlier` recognises it.
+  OutputSet(std::filesystem::path folder, OutputMode mode, std::string option, EarlierSet earlier = {});
   ~OutputSet();  // without commit(): the staging folder and the folders made for it are removed
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;

@@ -4,7 +4,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -16,28 +15,15 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "io/atomic_write.hpp"
+#include "io/input_file.hpp"
 
 namespace weaklink::io {
 namespace {
 
 constexpr std::string_view kBlank = " \t\r\n";
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool iends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
-}
-
-bool is_gz(const std::filesystem::path& path) {
-  return iends_with(path.filename().string(), ".gz");
-}
 
 // A plain comparison: string_view::find_first_of calls memchr once per character, which made it
 // the bottleneck of reading large files.
@@ -146,10 +132,7 @@ Header parse_header(LineCursor& cur, const std::filesystem::path& path, const st
 
     if (key == "endheader") {
       // Spec 8.2: SIMM .mot files carry no version and are always in degrees.
-      const std::string name = path.filename().string();
-      const std::string_view unzipped =
-          is_gz(path) ? std::string_view(name).substr(0, name.size() - 3) : std::string_view(name);
-      if (t.version < 1 && iends_with(unzipped, ".mot")) t.in_degrees = true;
+      if (t.version < 1 && content_extension(path) == ".mot") t.in_degrees = true;
       return h;
     }
     if (key == "name") {
@@ -161,7 +144,7 @@ Header parse_header(LineCursor& cur, const std::filesystem::path& path, const st
     } else if (key == "version") {
       t.version = static_cast<int>(std::min(parse_count(value, file, n, key), 1000LL));
     } else if (key == "inDegrees") {
-      t.in_degrees = iequals(value, "yes") || iequals(value, "y");
+      t.in_degrees = ascii_lower(value) == "yes" || ascii_lower(value) == "y";
     } else if (key == "DataType") {
       h.data_type = value;
       h.data_type_line = n;
@@ -478,7 +461,7 @@ Table read_storage(const std::filesystem::path& path, const StorageReadOptions& 
                                   "has {} labels",
                                   h.columns, labels.size()));
   const bool time_first =
-      table_dialect ? labels[0] == "time" : iequals(labels[0], "time") || labels[0] == "range";
+      table_dialect ? labels[0] == "time" : ascii_lower(labels[0]) == "time" || labels[0] == "range";
   if (!time_first)
     throw_input_error(
         file, line_at(labels_line),
@@ -576,7 +559,7 @@ std::string format_storage(const Table& t, int precision) {
 
 std::string storage_file_bytes(const std::filesystem::path& path, const Table& t, int precision) {
   std::string text = format_storage(t, precision);
-  return is_gz(path) ? gzip(text, path) : text;
+  return is_gzip_name(path) ? gzip(text, path) : text;
 }
 
 void write_storage(const std::filesystem::path& path, const Table& t, int precision) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "io/atomic_write.hpp"
 #include "io/storage.hpp"
@@ -45,14 +46,8 @@ void drop_empty(std::vector<std::string_view>& fields) {
   std::erase_if(fields, [](std::string_view f) { return f.empty(); });
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 double units_to_meters(std::string_view units, const std::string& file) {
-  const std::string u = lower(units);
+  const std::string u = ascii_lower(units);
   if (u.empty() || u == "m" || u == "meter" || u == "meters" || u == "metre" || u == "metres") return 1.0;
   if (u == "mm" || u == "millimeter" || u == "millimeters" || u == "millimetre" || u == "millimetres") return 0.001;
   if (u == "cm" || u == "centimeter" || u == "centimeters" || u == "centimetre" || u == "centimetres") return 0.01;

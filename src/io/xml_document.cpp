@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "io/input_file.hpp"
 
@@ -57,8 +58,7 @@ bool parse_numbers(std::string_view text, std::vector<double>& out) {
     std::size_t j = i;
     while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
     std::string token(text.substr(i, j - i));
-    std::string lower = token;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string lower = ascii_lower(token);
     if (lower == "inf" || lower == "infinity" || lower == "+inf") out.push_back(INFINITY);
     else if (lower == "-inf" || lower == "-infinity") out.push_back(-INFINITY);
     else if (lower == "nan") out.push_back(NAN);
@@ -171,8 +171,7 @@ Vec3 XmlDocument::vec3(const pugi::xml_node& node, const char* prop, const Vec3&
 bool XmlDocument::boolean(const pugi::xml_node& node, const char* prop, bool fallback) const {
   auto c = node.child(prop);
   if (!c) return fallback;
-  std::string t = trimmed(c.child_value());
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  const std::string t = ascii_lower(trimmed(c.child_value()));
   if (t.empty()) return fallback;
   if (t == "true" || t == "1") return true;
   if (t == "false" || t == "0") return false;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "model/model.hpp"
 
@@ -498,8 +499,7 @@ class Compiler {
           if (m_.wrap_objects[i].name == ws.wrap_object) w.wrap_object = i;
         if (w.wrap_object < 0) fail(ms.origin, "path wrap names wrap object '" + quote_input(ws.wrap_object) + "', which does not exist");
         if (m_.wrap_objects[w.wrap_object].kind == WrapObjectSpec::Kind::Torus) continue;
-        std::string meth = ws.method;
-        std::transform(meth.begin(), meth.end(), meth.begin(), [](unsigned char c) { return std::tolower(c); });
+        const std::string meth = ascii_lower(ws.method);
         w.method = meth == "midpoint" ? WrapMethod::Midpoint : meth == "axial" ? WrapMethod::Axial : WrapMethod::Hybrid;
         w.range_begin = ws.range_begin < 1 ? 0 : std::min(ws.range_begin - 1, mu.num_points - 1);
         w.range_end = ws.range_end < 1 ? mu.num_points - 1 : std::min(ws.range_end - 1, mu.num_points - 1);

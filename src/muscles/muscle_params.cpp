@@ -10,6 +10,7 @@
 #include <limits>
 #include <numbers>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "model/plausible_ranges.hpp"
 
@@ -134,9 +135,8 @@ class PropertyReader {
   }
 
   std::optional<bool> parse_bool(pugi::xml_node e, const char* prop) const {
-    std::string s(trim(e.text().as_string()));
+    const std::string s = ascii_lower(trim(e.text().as_string()));
     if (s.empty()) return std::nullopt;
-    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (s == "true" || s == "1") return true;
     if (s == "false" || s == "0") return false;
     fail(fmt::format("{} must be true or false, got '{}'", prop, quote_input(e.text().as_string())));

@@ -5,13 +5,13 @@
 // object's own frame W; it reports whether the segment P1P2 wraps and, if so, the tangent points
 // r1, r2 (in W) and the length over the surface between them. The path-level driver (segment
 // choice, wrap-point insertion, multiple passes; opensim-compat.md §6.6) lives elsewhere.
-#include <cctype>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "core/ascii_lower.hpp"
 #include "core/spatial.hpp"
 
 namespace weaklink {
@@ -30,8 +30,7 @@ struct WrapQuadrant {
 // OpenSim's `quadrant` property: "x", "+x", "-x", ... "-z" (case-insensitive); "all",
 // "Unassigned" or empty -> unconstrained. Anything else throws std::invalid_argument.
 inline WrapQuadrant parse_wrap_quadrant(std::string_view text) {
-  std::string s;
-  for (char c : text) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string s = ascii_lower(text);
   if (s.empty() || s == "all" || s == "unassigned") return {};
   int sign = 1;
   std::string_view rest = s;

@@ -1,10 +1,10 @@
 #include "tools/analysis_pipeline.hpp"
 
-#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "core/result_validity.hpp"
 #include "dynamics/external_forces.hpp"
@@ -25,11 +25,6 @@ namespace weaklink {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool contains_any(const std::string& s, std::initializer_list<const char*> words) {
   for (const char* w : words)
@@ -53,12 +48,22 @@ io::Table table(std::string name, std::vector<std::string> labels, const std::ve
   return t;
 }
 
+// What weaklink versions before the set marker wrote into an analyze folder: exactly these names
+// (the feasibility table is weaklink's own, OpenSim writes no such file).
+io::EarlierSet earlier_analysis_set(const std::string& base) {
+  std::vector<std::string> names;
+  for (const char* s : {"_inverse_dynamics.sto", "_StaticOptimization_activation.sto", "_StaticOptimization_force.sto",
+                        "_JointReaction_ReactionLoads.sto", "_lumbar_loads.sto", "_feasibility.csv"})
+    names.push_back(base + s);
+  return io::EarlierSet{names, base + "_feasibility.csv"};
+}
+
 }  // namespace
 
 int find_lumbar_joint(const Model& model) {
   for (int j = 0; j < static_cast<int>(model.joints.size()); ++j) {
     const Joint& jt = model.joints[j];
-    const std::string parent = lower(model.bodies[jt.parent_body].name), child = lower(model.bodies[jt.child_body].name);
+    const std::string parent = ascii_lower(model.bodies[jt.parent_body].name), child = ascii_lower(model.bodies[jt.child_body].name);
     if (parent.find("pelvis") != std::string::npos &&
         contains_any(child, {"torso", "lumbar", "thorax", "trunk", "spine", "l5", "l4", "abdomen", "back"}))
       return j;
@@ -72,9 +77,11 @@ LumbarLoad lumbar_load_from_reaction(const Vec3& f, const Vec3& m) {
 
 RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   RunToolReport report;
-  // The results folder holds one run's set and is replaced as a whole (checked before computing).
-  io::OutputSet outputs(o.output_dir, io::OutputMode::WholeFolder, "-o", {".sto", ".csv"});
   ModelSpec spec = io::read_osim(o.model);
+  // Output files are named after the model.
+  const std::string base = io::output_file_name(spec.name, o.model.string(), "<Model name>");
+  // The results folder holds one run's set and is replaced as a whole (checked before computing).
+  io::OutputSet outputs(o.output_dir, io::OutputMode::WholeFolder, "-o", earlier_analysis_set(base));
   if (!o.reserves.empty()) io::append_force_set_file(o.reserves, spec);
   const Model model = compile_model(spec);
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
@@ -116,7 +123,6 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     motion.qddot.row(k) = acc.row(i);
   }
   const ExternalForces* ext = external.size() > 0 ? &external : nullptr;
-  const std::string base = io::output_file_name(model.name, o.model.string(), "<Model name>");
   // Tables are kept until every one is computed and checked (finite numbers only), so that each
   // carries the result's validity in its header.
   ResultValidity validity;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"
 #include "dynamics/forward_dynamics.hpp"
@@ -58,11 +59,6 @@ io::Table make_table(std::string name, std::vector<std::string> labels, const st
 void write(const AnalyzeContext& ctx, const std::string& file, io::Table t) {
   note_unmodelled_forces(ctx.model, t);
   ctx.outputs.table(file, std::move(t));
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -195,7 +191,7 @@ std::vector<ReactionRequest> reaction_requests(const Model& model, const std::ve
                                                const std::vector<std::string>& frames, const std::string& file,
                                                const std::string& where) {
   std::vector<std::string> joints = joints_in;
-  if (joints.empty() || (joints.size() == 1 && lower(joints[0]) == "all")) {
+  if (joints.empty() || (joints.size() == 1 && ascii_lower(joints[0]) == "all")) {
     joints.clear();
     for (const Joint& j : model.joints) joints.push_back(j.name);
   }
@@ -212,17 +208,17 @@ std::vector<ReactionRequest> reaction_requests(const Model& model, const std::ve
     r.joint = model.find_joint(joints[k]);
     if (r.joint < 0) throw_input_error(file, where, fmt::format("<joint_names>: '{}' is not a joint of model '{}'", quote_input(joints[k]), quote_input(model.name)));
     const Joint& jt = model.joints[r.joint];
-    const std::string on = lower(pick(on_bodies, k, "child", "apply_on_bodies"));
+    const std::string on = ascii_lower(pick(on_bodies, k, "child", "apply_on_bodies"));
     if (on != "child" && on != "parent")
       throw_input_error(file, where, fmt::format("<apply_on_bodies>: '{}' must be child or parent", quote_input(on)));
     r.on_parent = on == "parent";
     const std::string fr = pick(frames, k, "ground", "express_in_frame");
     std::string frame_name;
-    if (lower(fr) == "ground") {
+    if (ascii_lower(fr) == "ground") {
       r.frame = -1;
       frame_name = "ground";
-    } else if (lower(fr) == "child" || lower(fr) == "parent") {
-      const int body = lower(fr) == "child" ? jt.child_body : jt.parent_body;
+    } else if (ascii_lower(fr) == "child" || ascii_lower(fr) == "parent") {
+      const int body = ascii_lower(fr) == "child" ? jt.child_body : jt.parent_body;
       r.frame = model.find_frame(model.bodies[body].name);
       frame_name = model.bodies[body].name;
     } else {
@@ -257,7 +253,7 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
   const std::string forces_name = doc.text(a, "forces_file");
   if (!forces_name.empty()) {
     const fs::path path = resolve_setup_path(ctx.setup_dir, forces_name);
-    if (!fs::exists(path)) doc.fail(a.child("forces_file"), "forces file '" + path.string() + "' does not exist");
+    if (!fs::exists(path)) doc.fail(a.child("forces_file"), "forces file '" + quote_input(path.string(), 200) + "' does not exist");
     io::StorageReadOptions ro;
     ro.allow_fewer_rows = true;
     // Force files repeat labels (each CoordinateLimitForce has a PotentialEnergy column); OpenSim
@@ -273,7 +269,7 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
     if (!missing.empty())
       doc.fail(a.child("forces_file"), fmt::format("'{}' has no column for actuator '{}' ({} missing); JointReaction needs every actuator's force",
                                                    path.filename().string(), missing.front(), missing.size()));
-    if (f.time.empty()) doc.fail(a.child("forces_file"), "'" + path.string() + "' has no rows");
+    if (f.time.empty()) doc.fail(a.child("forces_file"), "'" + quote_input(path.string(), 200) + "' has no rows");
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const double t = motion.time[k];
       // Linear interpolation in time, constant beyond the ends (duplicate times take the later row).

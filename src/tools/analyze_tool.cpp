@@ -97,7 +97,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
     model_path = resolve(dir, mf);
     if (!fs::exists(model_path))
-      doc.fail(tool.child("model_file"), "model file '" + model_path.string() + "' does not exist (pass --model to use another file)");
+      doc.fail(tool.child("model_file"), "model file '" + quote_input(model_path.string(), 200) + "' does not exist (pass --model to use another file)");
   }
   const double lowpass = setup_lowpass_cutoff(doc, tool);
   const std::string coords_name = doc.text(tool, "coordinates_file");
@@ -154,7 +154,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   }
   for (const auto& f : doc.words(tool, "force_set_files")) {
     const fs::path p = resolve(dir, f);
-    if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + p.string() + "' does not exist");
+    if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + quote_input(p.string(), 200) + "' does not exist");
     read_named_by_setup(doc, tool.child("force_set_files"), [&] { io::append_force_set_file(p, spec); });
   }
   const Model model = compile_model(spec);
@@ -178,7 +178,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   if (!coords_name.empty()) {
     const fs::path coords_path = resolve(dir, coords_name);
     if (!fs::exists(coords_path))
-      doc.fail(tool.child("coordinates_file"), "coordinates file '" + coords_path.string() + "' does not exist");
+      doc.fail(tool.child("coordinates_file"), "coordinates file '" + quote_input(coords_path.string(), 200) + "' does not exist");
     states = read_named_by_setup(doc, tool.child("coordinates_file"), [&] {
       io::Table coords = io::read_storage(coords_path);
       if (lowpass >= 0) coords = lowpass_coordinates(coords, lowpass, coords_path.string());
@@ -189,7 +189,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
     report.warnings.insert(report.warnings.end(), states.warnings.begin(), states.warnings.end());
   } else {
     const fs::path states_path = resolve(dir, states_name);
-    if (!fs::exists(states_path)) doc.fail(tool.child("states_file"), "states file '" + states_path.string() + "' does not exist");
+    if (!fs::exists(states_path)) doc.fail(tool.child("states_file"), "states file '" + quote_input(states_path.string(), 200) + "' does not exist");
     states = read_named_by_setup(doc, tool.child("states_file"), [&] {
       return states_from_states_file(model, io::read_storage(states_path), states_path.string());
     });

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
@@ -28,11 +29,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToolOptions& opt) {
@@ -48,7 +44,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
     if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
     model_path = resolve_setup_path(dir, mf);
     if (!fs::exists(model_path))
-      doc.fail(tool.child("model_file"), "model file '" + model_path.string() + "' does not exist (pass --model to use another file)");
+      doc.fail(tool.child("model_file"), "model file '" + quote_input(model_path.string(), 200) + "' does not exist (pass --model to use another file)");
   }
   const std::string coords_name = doc.text(tool, "coordinates_file");
   if (coords_name.empty()) doc.fail(tool, "expected <coordinates_file>");
@@ -68,7 +64,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   bool exclude_muscles = false, exclude_all = false;
   std::vector<std::string> excluded_names;  // entries other than the keywords: force names
   for (const auto& w : doc.words(tool, "forces_to_exclude")) {
-    const std::string k = lower(w);
+    const std::string k = ascii_lower(w);
     if (k == "muscles" || k == "all" || k == "actuators") exclude_muscles = true;
     if (k == "all") exclude_all = true;
     else if (k != "muscles" && k != "actuators") excluded_names.push_back(w);
@@ -109,7 +105,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
 
   const fs::path coords_path = resolve_setup_path(dir, coords_name);
   if (!fs::exists(coords_path))
-    doc.fail(tool.child("coordinates_file"), "coordinates file '" + coords_path.string() + "' does not exist");
+    doc.fail(tool.child("coordinates_file"), "coordinates file '" + quote_input(coords_path.string(), 200) + "' does not exist");
   const CoordinateSplines splines = read_named_by_setup(doc, tool.child("coordinates_file"), [&] {
     io::Table coords = io::read_storage(coords_path);
     if (cutoff >= 0) coords = lowpass_coordinates(coords, cutoff, coords_path.string());

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "core/thread_limit.hpp"
 #include "core/natural_spline.hpp"
@@ -31,11 +32,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kRadToDeg = 180.0 / std::numbers::pi;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // "a, b, c" with at most `limit` names and a count of the rest.
 std::string name_list(const std::vector<std::string>& names, std::size_t limit = 8) {
@@ -362,7 +358,7 @@ void read_tasks(const io::XmlDocument& doc, const pugi::xml_node& set, IKTaskSet
       t.value = doc.number(node, "value", 0.0);
       if (t.name.empty()) doc.fail(node, "expected a name attribute (the coordinate's name)");
       if (!std::isfinite(t.weight) || t.weight < 0) doc.fail(node.child("weight"), "expected a finite, non-negative weight");
-      const std::string vt = lower(doc.text(node, "value_type"));
+      const std::string vt = ascii_lower(doc.text(node, "value_type"));
       if (node.child("value_type")) {
         if (vt == "default_value") t.value_type = IKValueType::DefaultValue;
         else if (vt == "manual_value") t.value_type = IKValueType::ManualValue;
@@ -398,13 +394,9 @@ InverseKinematicsSetup read_inverse_kinematics_setup(const fs::path& setup_path)
   if (!is_unassigned(markers)) s.marker_file = resolve_setup_path(dir, markers);
   const std::string coords = doc.text(tool, "coordinate_file");
   if (!is_unassigned(coords)) s.coordinate_file = resolve_setup_path(dir, coords);
-  const auto source = [&](const char* element) {
-    const pugi::xml_node node = tool.child(element);
-    return node ? doc.name() + ": " + doc.where(node) : std::string();
-  };
-  s.model_source = source("model_file");
-  s.marker_source = source("marker_file");
-  s.coordinate_source = source("coordinate_file");
+  s.model_source = setup_source(doc, tool.child("model_file"));
+  s.marker_source = setup_source(doc, tool.child("marker_file"));
+  s.coordinate_source = setup_source(doc, tool.child("coordinate_file"));
   const std::string out = doc.text(tool, "output_motion_file");
   if (!is_unassigned(out)) s.output_motion_file = resolve_setup_path(dir, out);
   const std::string results = doc.text(tool, "results_directory");
@@ -425,7 +417,7 @@ InverseKinematicsSetup read_inverse_kinematics_setup(const fs::path& setup_path)
     const std::string file = set.attribute("file").value();
     if (!is_unassigned(file)) {
       const fs::path task_path = resolve_setup_path(dir, file);
-      if (!fs::exists(task_path)) doc.fail(set, "task file '" + task_path.string() + "' does not exist");
+      if (!fs::exists(task_path)) doc.fail(set, "task file '" + quote_input(task_path.string(), 200) + "' does not exist");
       const io::XmlDocument tasks_doc(task_path);
       auto root = tasks_doc.doc().child("IKTaskSet");
       if (!root) root = tasks_doc.doc().child("OpenSimDocument").child("IKTaskSet");
@@ -445,8 +437,8 @@ io::MarkerTable read_marker_file(const fs::path& path) {
   m.warnings = t.warnings;
   m.time = t.time;
   for (const auto& [key, value] : t.metadata)
-    if (lower(key) == "units") m.units = value;
-  const std::string u = lower(m.units);
+    if (ascii_lower(key) == "units") m.units = value;
+  const std::string u = ascii_lower(m.units);
   m.to_meters = u == "mm" || u == "millimeters" ? 0.001 : u == "cm" || u == "centimeters" ? 0.01 : 1.0;
   std::vector<std::array<int, 3>> cols;
   const char* const suffixes[3][3] = {{"_x", "_y", "_z"}, {"_tx", "_ty", "_tz"}, {"_1", "_2", "_3"}};
@@ -473,11 +465,37 @@ io::MarkerTable read_marker_file(const fs::path& path) {
   return m;
 }
 
+namespace {
+
+// Existence without throwing: a path that cannot be examined (too long, no permission) counts as absent.
+bool path_exists(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
+// Whether two folder paths name the same folder (links resolved where they exist); a path that
+// cannot be resolved counts as a different folder, and its OutputSet then says why it is unusable.
+bool same_folder(const fs::path& a, const fs::path& b) {
+  std::error_code ea, eb;
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ea), ea);
+  const fs::path cb = fs::weakly_canonical(fs::absolute(b, eb), eb);
+  return !ea && !eb && ca == cb;
+}
+
+}  // namespace
+
+void put_outputs_in(InverseKinematicsSetup& s, const fs::path& results_dir, const std::string& setup_name) {
+  s.results_directory = results_dir;
+  if (!s.output_motion_file.empty())
+    s.output_motion_file =
+        results_dir / io::output_file_name(s.output_motion_file.filename().string(), quote_input(setup_name, 200), "<output_motion_file>");
+}
+
 RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
   if (s.model_file.empty()) throw_input_error("setup", "<model_file>", "expected a model file (or pass --model)");
   if (s.marker_file.empty()) throw_input_error("setup", "<marker_file>", "expected a marker file (.trc or .sto)");
-  if (!fs::exists(s.model_file)) throw_input_error(s.model_file.string(), "", "the model file does not exist");
-  if (!fs::exists(s.marker_file)) throw_input_error(s.marker_file.string(), "", "the marker file does not exist");
+  if (!path_exists(s.model_file)) throw_input_error(quote_input(s.model_file.string(), 200), "", "the model file does not exist");
+  if (!path_exists(s.marker_file)) throw_input_error(quote_input(s.marker_file.string(), 200), "", "the marker file does not exist");
   RunToolReport report;
   // Output sets, checked before any computation: the marker error files in the results directory,
   // and the motion file with them or, when the setup puts it elsewhere (OpenSim's semantics for
@@ -490,23 +508,17 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
     throw InputError(fmt::format("'{}': expected a motion file name (.mot), not a folder", quote_input(motion.string(), 200)));
   const fs::path motion_dir = motion.has_parent_path() ? motion.parent_path() : fs::path(".");
   const bool reports = s.report_errors || s.report_marker_locations;
-  const bool motion_with_reports =
-      reports && fs::weakly_canonical(fs::absolute(motion_dir)) == fs::weakly_canonical(fs::absolute(s.results_directory));
+  // Both folders are checked (OutputSet) before any computation. When they differ, the marker
+  // error files commit first and the motion, the main product, last: a failure between the two
+  // leaves error files without a motion, never a motion without its errors.
+  const bool motion_with_reports = reports && same_folder(motion_dir, s.results_directory);
   std::optional<io::OutputSet> results, motion_set;
   if (reports) results.emplace(s.results_directory, io::OutputMode::SharedFolder, "results directory");
   io::OutputSet& motion_out = motion_with_reports ? *results : motion_set.emplace(motion_dir, io::OutputMode::SharedFolder, "motion file folder");
   // Errors of a file the setup names also name the setup and its element.
-  const auto named = [](const std::string& source, auto&& read) -> decltype(read()) {
-    if (source.empty()) return read();
-    try {
-      return read();
-    } catch (const InputError& e) {
-      throw InputError(source + ": " + e.what());
-    }
-  };
-  const Model model = named(s.model_source, [&] { return compile_model(io::read_osim(s.model_file)); });
+  const Model model = read_named_by_setup(s.model_source, [&] { return compile_model(io::read_osim(s.model_file)); });
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
-  const io::MarkerTable markers = named(s.marker_source, [&] { return read_marker_file(s.marker_file); });
+  const io::MarkerTable markers = read_named_by_setup(s.marker_source, [&] { return read_marker_file(s.marker_file); });
   report.warnings.insert(report.warnings.end(), markers.warnings.begin(), markers.warnings.end());
 
   InverseKinematicsSettings settings;
@@ -519,7 +531,7 @@ RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& s) {
   const bool from_file = std::any_of(s.tasks.coordinates.begin(), s.tasks.coordinates.end(),
                                      [](const IKCoordinateTask& t) { return t.apply && t.value_type == IKValueType::FromFile; });
   if (!s.coordinate_file.empty() && from_file) {
-    coordinates = named(s.coordinate_source, [&] { return io::read_storage(s.coordinate_file); });
+    coordinates = read_named_by_setup(s.coordinate_source, [&] { return io::read_storage(s.coordinate_file); });
     report.warnings.insert(report.warnings.end(), coordinates.warnings.begin(), coordinates.warnings.end());
     settings.coordinate_file = &coordinates;
     settings.coordinate_file_name = s.coordinate_file.string();
@@ -560,20 +572,15 @@ RunToolReport run_inverse_kinematics_tool(const fs::path& setup, const RunToolOp
     s.model_source.clear();
   }
   s.threads = worker_threads(options.threads);
-  if (!options.results_override.empty()) {
-    s.results_directory = options.results_override;
-    // With --results-dir every output lands inside it: the setup's output_motion_file keeps its name only.
-    if (!s.output_motion_file.empty())
-      s.output_motion_file = options.results_override /
-                             io::output_file_name(s.output_motion_file.filename().string(), setup.string(), "<output_motion_file>");
-  }
-  if (s.model_file.empty()) throw_input_error(setup.string(), "<model_file>", "expected a model file (or pass --model)");
-  if (s.marker_file.empty()) throw_input_error(setup.string(), "<marker_file>", "expected a marker file (.trc or .sto)");
-  if (!fs::exists(s.model_file))
-    throw_input_error(setup.string(), "<model_file>",
-                      "model file '" + s.model_file.string() + "' does not exist (pass --model to use another file)");
-  if (!fs::exists(s.marker_file))
-    throw_input_error(setup.string(), "<marker_file>", "marker file '" + s.marker_file.string() + "' does not exist");
+  if (!options.results_override.empty()) put_outputs_in(s, options.results_override, setup.string());
+  if (s.model_file.empty()) throw_input_error(quote_input(setup.string(), 200), "<model_file>", "expected a model file (or pass --model)");
+  if (s.marker_file.empty()) throw_input_error(quote_input(setup.string(), 200), "<marker_file>", "expected a marker file (.trc or .sto)");
+  if (!path_exists(s.model_file))
+    throw_input_error(quote_input(setup.string(), 200), "<model_file>",
+                      "model file '" + quote_input(s.model_file.string(), 200) + "' does not exist (pass --model to use another file)");
+  if (!path_exists(s.marker_file))
+    throw_input_error(quote_input(setup.string(), 200), "<marker_file>",
+                      "marker file '" + quote_input(s.marker_file.string(), 200) + "' does not exist");
   return run_inverse_kinematics_setup(s);
 }
 

@@ -99,6 +99,11 @@ InverseKinematicsSetup read_inverse_kinematics_setup(const std::filesystem::path
 // Reads a marker file: .trc, or .sto/.mot with <marker>_x/_y/_z, _tx/_ty/_tz or _1/_2/_3 columns.
 io::MarkerTable read_marker_file(const std::filesystem::path& path);
 
+// --results-dir over a setup (`run-tool`, `ik --setup`): every output lands inside `results_dir`;
+// the setup's output_motion_file keeps its file name only (InputError naming `setup_name` when that
+// name is not a plain file name).
+void put_outputs_in(InverseKinematicsSetup& setup, const std::filesystem::path& results_dir, const std::string& setup_name);
+
 // Reads the model and data the setup names, solves, writes the outputs (§10.4).
 RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& setup);
 

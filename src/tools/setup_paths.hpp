@@ -3,6 +3,7 @@
 // and shipped setups sometimes use Windows separators.
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 #include <pugixml.hpp>
@@ -29,16 +30,28 @@ inline pugi::xml_node setup_tool_element(const pugi::xml_document& doc, const ch
   return doc.child(tool);
 }
 
+// Where a setup names a file, "setup.xml: line 12 <coordinates_file>"; empty when `element` is
+// absent (the path came from the command line). Kept by tools that read the files after the setup.
+inline std::string setup_source(const io::XmlDocument& setup, const pugi::xml_node& element) {
+  return element ? fmt::format("{}: {}", setup.name(), setup.where(element)) : std::string();
+}
+
 // Runs `read` (reading a file the setup names) so that its InputError also names the setup file
-// and the element: "setup.xml: line 12 <coordinates_file>: walk.mot: line 7: ...".
+// and the element: "setup.xml: line 12 <coordinates_file>: walk.mot: line 7: ...". `source` is
+// setup_source(); empty: errors pass unchanged.
 template <class Read>
-auto read_named_by_setup(const io::XmlDocument& setup, const pugi::xml_node& element, Read&& read) -> decltype(read()) {
-  if (!element) return read();  // the path came from the command line
+auto read_named_by_setup(const std::string& source, Read&& read) -> decltype(read()) {
+  if (source.empty()) return read();
   try {
     return read();
   } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: {}: {}", setup.name(), setup.where(element), e.what()));
+    throw InputError(fmt::format("{}: {}", source, e.what()));
   }
+}
+
+template <class Read>
+auto read_named_by_setup(const io::XmlDocument& setup, const pugi::xml_node& element, Read&& read) -> decltype(read()) {
+  return read_named_by_setup(setup_source(setup, element), std::forward<Read>(read));
 }
 
 }  // namespace weaklink

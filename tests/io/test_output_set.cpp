@@ -18,6 +18,7 @@
 
 namespace fs = std::filesystem;
 using weaklink::InputError;
+using weaklink::io::EarlierSet;
 using weaklink::io::OutputMode;
 using weaklink::io::OutputSet;
 using weaklink::io::output_file_name;
@@ -133,10 +134,18 @@ TEST(OutputSet, WholeFolderRefusesAFolderWithOtherFiles) {
   const std::string m = message_of([&] { OutputSet s(out, OutputMode::WholeFolder, "-o"); });
   EXPECT_NE(m.find("holds 'client.json', which weaklink did not write"), std::string::npos) << m;
   EXPECT_EQ(slurp(out / "client.json"), "{}");
-  // A folder of an earlier weaklink version (no marker yet) is recognised by its files' names.
-  put(out / "report.json", "{}");
+  // A folder of an earlier weaklink version (no marker yet) is recognised by its files' exact
+  // names, its signature among them; a name that merely ends like one of them is not.
+  const EarlierSet earlier{{"report.json", "loads.csv"}, "report.json"};
   fs::remove(out / "client.json");
-  OutputSet s(out, OutputMode::WholeFolder, "-o", {"report.json"});
+  put(out / "my_loads.csv", "mine");
+  EXPECT_NE(message_of([&] { OutputSet s(out, OutputMode::WholeFolder, "-o", earlier); }).find("holds 'my_loads.csv'"), std::string::npos);
+  fs::remove(out / "my_loads.csv");
+  put(out / "loads.csv", "old");
+  EXPECT_NE(message_of([&] { OutputSet s(out, OutputMode::WholeFolder, "-o", earlier); }).find("holds no 'report.json'"), std::string::npos);
+  EXPECT_EQ(slurp(out / "loads.csv"), "old");
+  put(out / "report.json", "{}");
+  OutputSet s(out, OutputMode::WholeFolder, "-o", earlier);
   s.write("report.json", "new");
   s.commit();
   EXPECT_EQ(slurp(out / "report.json"), "new");

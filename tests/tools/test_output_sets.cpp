@@ -212,3 +212,74 @@ TEST(OutputSets, UnusableOutputFoldersAreRefusedBeforeComputing) {
     EXPECT_EQ(r.output.find(c.computed), std::string::npos) << "computed before refusing: " << r.output;
   }
 }
+
+// A whole-folder set (analyze -o, assess -o) replaces its folder, so a folder without weaklink's
+// marker is taken for an earlier set only when every file has exactly a name that set writes:
+// an OpenSim results folder of .sto files, or a user's my_loads.csv, is never swapped out.
+TEST(OutputSets, AnalyzeAndAssessRefuseFoldersWithFilesNamedLikeTheirs) {
+  weaklink::test::ScratchDir scratch;
+  const std::string analyze = "analyze --model " + source("data/models/weaklink_demo_leg.osim").string() + " --motion " +
+                              source("tests/data/catalogue/helper_motion.mot").string() + " -o ";
+  struct Case {
+    std::string args, file, refused_name, computed;
+  };
+  const fs::path opensim = scratch.path() / "opensim_results", half = scratch.path() / "half", mine = scratch.path() / "mine";
+  const Case cases[] = {
+      // OpenSim's own results: a .sto that is no file of analyze's set.
+      {analyze + opensim.string(), "inverse_dynamics.sto", "inverse_dynamics.sto", "frames analysed"},
+      {analyze + opensim.string(), "subject01_StaticOptimization_force.sto", "subject01_StaticOptimization_force.sto", "frames analysed"},
+      // One of analyze's names but not its feasibility table: not a set weaklink wrote.
+      {analyze + half.string(), "weaklink_demo_leg_inverse_dynamics.sto", "weaklink_demo_leg_feasibility.csv", "frames analysed"},
+      {"assess --demo -o " + mine.string(), "my_loads.csv", "my_loads.csv", "weaklink assessment:"},
+      {"assess --demo -o " + mine.string(), "old_report.json", "old_report.json", "weaklink assessment:"},
+  };
+  for (const auto& c : cases) {
+    const fs::path dir = c.args.substr(c.args.rfind(' ') + 1);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / c.file) << "the user's file";
+    const CliRun r = run_cli("", c.args);
+    EXPECT_EQ(r.code, 1) << c.args << "\n" << r.output;
+    EXPECT_EQ(r.output.rfind("error: ", 0), 0u) << r.output;
+    EXPECT_NE(r.output.find("'" + c.refused_name + "'"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("replaces its output folder as a whole"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(c.computed), std::string::npos) << "computed before refusing: " << r.output;
+    EXPECT_EQ(slurp(dir / c.file), "the user's file");
+    int entries = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+    EXPECT_EQ(entries, 1) << "the folder is left as it was";
+  }
+  // A folder of a weaklink version before the marker (analyze's exact names, feasibility among
+  // them) is still replaced.
+  const fs::path earlier = scratch.path() / "earlier";
+  fs::create_directories(earlier);
+  std::ofstream(earlier / "weaklink_demo_leg_inverse_dynamics.sto") << "old";
+  std::ofstream(earlier / "weaklink_demo_leg_feasibility.csv") << "old";
+  const CliRun r = run_cli("", analyze + earlier.string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(slurp(earlier / "weaklink_demo_leg_inverse_dynamics.sto"), "old");
+  EXPECT_TRUE(fs::exists(earlier / ".weaklink-output"));
+}
+
+// `ik --setup S --results-dir R` and `run-tool S --results-dir R`: every output lands inside R,
+// the setup's output_motion_file (here in a folder elsewhere) keeping only its file name.
+TEST(OutputSets, IkSetupWithResultsDirWritesTheMotionInsideIt) {
+  weaklink::test::ScratchDir scratch;
+  const fs::path outside = scratch.path() / "outside", setup = scratch.path() / "ik_setup.xml";
+  std::ofstream(setup) << "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<OpenSimDocument Version=\"40000\">\n"
+                          "  <InverseKinematicsTool name=\"ik\">\n"
+                       << "    <model_file>" << source("data/models/weaklink_demo_leg.osim").string() << "</model_file>\n"
+                       << "    <marker_file>" << source("tests/data/catalogue/helper_markers.trc").string() << "</marker_file>\n"
+                       << "    <results_directory>results</results_directory>\n"
+                       << "    <output_motion_file>" << (outside / "walk_ik.mot").string() << "</output_motion_file>\n"
+                       << "  </InverseKinematicsTool>\n</OpenSimDocument>\n";
+  for (const std::string command : {"ik --setup ", "run-tool "}) {
+    const fs::path results = scratch.path() / ("R_" + command.substr(0, command.find(' ')));
+    const CliRun r = run_cli("", command + setup.string() + " --results-dir " + results.string());
+    ASSERT_EQ(r.code, 0) << command << "\n" << r.output;
+    EXPECT_TRUE(fs::exists(results / "walk_ik.mot")) << r.output;
+    EXPECT_TRUE(fs::exists(results / "ik_ik_marker_errors.sto")) << r.output;
+    EXPECT_FALSE(fs::exists(outside)) << command << " wrote outside --results-dir";
+    EXPECT_FALSE(fs::exists(scratch.path() / "results")) << command << " used the setup's results_directory";
+  }
+}

@@ -1,9 +1,9 @@
 #include "model/generic/person.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
+#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 
 namespace weaklink {
@@ -11,8 +11,7 @@ namespace weaklink {
 const char* to_string(Sex sex) { return sex == Sex::Female ? "female" : "male"; }
 
 Sex parse_sex(const std::string& text, const std::string& where) {
-  std::string s = text;
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string s = ascii_lower(text);
   if (s == "female" || s == "f") return Sex::Female;
   if (s == "male" || s == "m") return Sex::Male;
   throw_input_error(where, "sex", fmt::format("expected 'female' or 'male', found '{}'", quote_input(text)));
