@@ -32,15 +32,6 @@ int create_temp(const std::filesystem::path& path, std::string& tmp_name) {
   return -1;
 }
 
-bool write_all(int fd, std::string_view content) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    content.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 // Best effort: makes the rename itself durable. Failure here cannot lose the data just written.
 void sync_directory(const std::filesystem::path& path) {
@@ -72,6 +63,16 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   if (::close(fd) != 0) fail("close", errno, false);
   if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename", errno, false);
   sync_directory(path);
+}
+
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    content.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 }  // namespace weaklink::io

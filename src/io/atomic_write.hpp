@@ -11,4 +11,8 @@ namespace weaklink::io {
 // never leaves the temporary file behind.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+// Writes all of `content` to the open descriptor, resuming after partial writes and EINTR; false
+// on an error (errno says which).
+bool write_all(int fd, std::string_view content);
+
 }  // namespace weaklink::io

@@ -1,5 +1,7 @@
 #include "io/output_set.hpp"
 
+#include "io/atomic_write.hpp"
+
 #include <fmt/format.h>
 
 #include <fcntl.h>
@@ -94,15 +96,6 @@ void fsync_path(const fs::path& p, int flags) {
 }
 void sync_directory(const fs::path& dir) { fsync_path(dir, O_RDONLY | O_DIRECTORY); }
 
-bool write_all(int fd, std::string_view content) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    content.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 std::string kind_of(const fs::file_status& st) {
   switch (st.type()) {

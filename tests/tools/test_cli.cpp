@@ -14,28 +14,15 @@
 
 #include "io/storage.hpp"
 
+#include "support/cli.hpp"
 #include "support/reference.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string output;  // stdout + stderr
-};
-
-Result run_cli(const std::string& args) {
-  const std::string cmd = std::string("\"") + WEAKLINK_CLI_PATH + "\" " + args + " 2>&1";
-  Result r{-1, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using weaklink::test::CliResult;
+using weaklink::test::run_cli;
 
 std::string bad(const std::string& name) { return (weaklink::test::source_dir() / "tests/data/bad" / name).string(); }
 
@@ -43,7 +30,7 @@ std::string bad(const std::string& name) { return (weaklink::test::source_dir() 
 
 TEST(Cli, VersionHelpAndUsage) {
   EXPECT_EQ(run_cli("--version").code, 0);
-  const Result help = run_cli("--help");
+  const CliResult help = run_cli("--help");
   EXPECT_EQ(help.code, 0);
   EXPECT_NE(help.output.find("run-tool"), std::string::npos);
   EXPECT_EQ(run_cli("").code, 2);                    // a subcommand is required
@@ -52,7 +39,7 @@ TEST(Cli, VersionHelpAndUsage) {
 }
 
 TEST(Cli, ModelInfoOnTheProjectsDemoModel) {
-  const Result r = run_cli("model info " + (weaklink::test::source_dir() / "data/models/weaklink_demo_leg.osim").string());
+  const CliResult r = run_cli("model info " + (weaklink::test::source_dir() / "data/models/weaklink_demo_leg.osim").string());
   EXPECT_EQ(r.code, 0) << r.output;
   for (const char* s : {"hip_flexion_r", "knee_angle_r", "vas_med_demo_r", "PinJoint", "warnings: none"})
     EXPECT_NE(r.output.find(s), std::string::npos) << s;
@@ -61,7 +48,7 @@ TEST(Cli, ModelInfoOnTheProjectsDemoModel) {
 TEST(Cli, ModelInfoReportsWhatIsNotModelled) {
   WEAKLINK_REQUIRE_REFERENCE();
   // gait2392 has a ProbeSet/ComponentSet; the tutorial model has residual actuators: all listed.
-  const Result r = run_cli("model info " + (weaklink::test::reference_dir() / "models/RajagopalLaiUhlrich2023.osim").string());
+  const CliResult r = run_cli("model info " + (weaklink::test::reference_dir() / "models/RajagopalLaiUhlrich2023.osim").string());
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("coupled-to:knee_angle_r"), std::string::npos);
   EXPECT_NE(r.output.find("muscles (80)"), std::string::npos);
@@ -87,7 +74,7 @@ TEST(Cli, BrokenFilesGiveClearErrorsAndExitCode1) {
       {"data info", "no_endheader.sto", "endheader"},
   };
   for (const auto& c : cases) {
-    const Result r = run_cli(std::string(c.command) + " " + bad(c.file));
+    const CliResult r = run_cli(std::string(c.command) + " " + bad(c.file));
     EXPECT_EQ(r.code, 1) << c.file << ": " << r.output;
     EXPECT_NE(r.output.find(c.file), std::string::npos) << "message must name the file: " << r.output;
     EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.file << ": " << r.output;
@@ -102,7 +89,7 @@ TEST(Cli, RunToolRejectsBadSetupsClearly) {
   std::fputs("<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\"><model_file>missing.osim</model_file>"
              "</AnalyzeTool></OpenSimDocument>", f);
   std::fclose(f);
-  const Result r = run_cli("run-tool " + setup.string());
+  const CliResult r = run_cli("run-tool " + setup.string());
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("missing.osim"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--model"), std::string::npos) << r.output;
@@ -113,7 +100,7 @@ TEST(Cli, AnalyzeRunsTheWalkingTrialAndRejectsBadInput) {
   // Usage errors and bad files first (no reference needed).
   EXPECT_EQ(run_cli("analyze --model x.osim").code, 2);  // --motion is required
   const std::string demo = (weaklink::test::source_dir() / "data/models/weaklink_demo_leg.osim").string();
-  const Result missing = run_cli("analyze --model " + demo + " --motion no_such_motion.mot -o /tmp/weaklink_cli_analyze_none");
+  const CliResult missing = run_cli("analyze --model " + demo + " --motion no_such_motion.mot -o /tmp/weaklink_cli_analyze_none");
   EXPECT_EQ(missing.code, 1) << missing.output;
   EXPECT_NE(missing.output.find("no_such_motion.mot"), std::string::npos) << missing.output;
   EXPECT_FALSE(fs::exists("/tmp/weaklink_cli_analyze_none/weaklink_demo_leg_lumbar_loads.sto"));
@@ -121,7 +108,7 @@ TEST(Cli, AnalyzeRunsTheWalkingTrialAndRejectsBadInput) {
   WEAKLINK_REQUIRE_REFERENCE();
   const fs::path d = weaklink::test::reference_dir() / "gait2392-so-jra";
   const fs::path out = fs::temp_directory_path() / ("weaklink_cli_analyze_" + std::to_string(getpid()));
-  const Result ok = run_cli("analyze --model " + (d / "subject01_simbody_adjusted_StaticOp.osim").string() + " --motion " +
+  const CliResult ok = run_cli("analyze --model " + (d / "subject01_simbody_adjusted_StaticOp.osim").string() + " --motion " +
                             (d / "subject01_walk1_Kinematics.sto").string() + " --external-loads " +
                             (d / "foot_floor_loads.xml").string() + " --reserves " +
                             (d / "gait2392_SO_weak_Residual_Actuators.xml").string() + " --step 100 --threads 2 -o " + out.string());
@@ -137,7 +124,7 @@ TEST(Cli, AnalyzeRunsTheWalkingTrialAndRejectsBadInput) {
 
 TEST(Cli, SimulateWritesTheActivityResultsAndRefusesBadInput) {
   const auto dir = fs::temp_directory_path() / ("weaklink-cli-simulate-" + std::to_string(::getpid()));
-  Result r = run_cli("activities");
+  CliResult r = run_cli("activities");
   EXPECT_EQ(r.code, 0) << r.output;
   for (const char* name : {"standing", "sit_to_stand", "walking", "hip_bridge", "clamshell", "leg_press", "step_up"})
     EXPECT_NE(r.output.find(name), std::string::npos) << name;
@@ -164,7 +151,7 @@ TEST(Cli, GenericModelIsBuiltPersonalisedAndExported) {
   const auto dir = fs::temp_directory_path() / ("weaklink-cli-generic-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const auto out = dir / "client.osim";
-  Result r = run_cli("model generic --height 1.70 --mass 65 --sex female --age 35 -o " + out.string());
+  CliResult r = run_cli("model generic --height 1.70 --mass 65 --sex female --age 35 -o " + out.string());
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("124 muscles"), std::string::npos) << r.output;
   r = run_cli("model info " + out.string());
@@ -195,7 +182,7 @@ TEST(Cli, GenericModelIsBuiltPersonalisedAndExported) {
 
 TEST(Cli, AssessDemoWritesTheReportAndBadClientFilesNameTheField) {
   const auto dir = fs::temp_directory_path() / ("weaklink-cli-assess-" + std::to_string(::getpid()));
-  Result r = run_cli("assess --demo -o " + (dir / "demo").string());
+  CliResult r = run_cli("assess --demo -o " + (dir / "demo").string());
   EXPECT_EQ(r.code, 0) << r.output;
   for (const char* text : {"peak L5/S1", "weak links", "sit-to-stand", "walking", "lifting (squat)", "NIOSH action limit"})
     EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
@@ -239,7 +226,7 @@ TEST(CliParity, WeaknessOnGait2392Walking) {
   WEAKLINK_REQUIRE_REFERENCE();
   const auto ref = weaklink::test::reference_dir() / "gait2392-so-jra";
   const auto dir = fs::temp_directory_path() / ("weaklink-cli-weakness-" + std::to_string(::getpid()));
-  Result r = run_cli("weakness --setup " + (ref / "setup_static_optimization.xml").string() + " --model " +
+  CliResult r = run_cli("weakness --setup " + (ref / "setup_static_optimization.xml").string() + " --model " +
                      (ref / "subject01_simbody_adjusted_StaticOp.osim").string() +
                      " --weaken \"hip external rotators=0.5,vastus medialis=0.6\" --step 5 -o " + dir.string());
   EXPECT_EQ(r.code, 0) << r.output;
@@ -265,7 +252,7 @@ TEST(Cli, ThreadCountsOutsideOneTo256AreUsageErrors) {
   for (const char* command : commands) {
     SCOPED_TRACE(command);
     for (const char* bad_count : {"2000000000", "0", "-3", "257"}) {
-      const Result r = run_cli(std::string(command) + " --threads " + bad_count);
+      const CliResult r = run_cli(std::string(command) + " --threads " + bad_count);
       EXPECT_EQ(r.code, 2) << bad_count << "\n" << r.output;
       EXPECT_NE(r.output.find("--threads"), std::string::npos) << r.output;
     }
@@ -290,7 +277,7 @@ TEST(Cli, DevicesFifosAndDirectoriesAreRefusedAsInput) {
       {"analyze --model " + demo + " --motion /dev/zero -o " + (dir / "out").string(), "character device"},
   };
   for (const auto& c : cases) {
-    const Result r = run_cli(c.args);
+    const CliResult r = run_cli(c.args);
     EXPECT_EQ(r.code, 1) << c.args << "\n" << r.output;
     EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.args << "\n" << r.output;
   }
@@ -303,7 +290,7 @@ TEST(Cli, DataInfoReadsAGzippedTrcAsATrc) {
   const fs::path trc = weaklink::test::source_dir() / "tests/data/catalogue/helper_markers.trc";
   const std::string gz = (dir / "walk.TRC.gz").string();
   ASSERT_EQ(std::system(("gzip -c \"" + trc.string() + "\" > \"" + gz + "\"").c_str()), 0);
-  const Result r = run_cli("data info " + gz);
+  const CliResult r = run_cli("data info " + gz);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("5 frames, 3 markers"), std::string::npos) << r.output;
   fs::remove_all(dir);

@@ -11,28 +11,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/cli.hpp"
 #include "support/reference.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string output;  // stdout + stderr
-};
-
-Result run_cli(const std::string& args) {
-  const std::string cmd = std::string("\"") + WEAKLINK_CLI_PATH + "\" " + args + " 2>&1";
-  Result r{-1, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using weaklink::test::CliResult;
+using weaklink::test::run_cli;
 
 std::string demo_model() { return (weaklink::test::source_dir() / "data/models/weaklink_demo_leg.osim").string(); }
 std::string catalogue(const std::string& name) { return (weaklink::test::source_dir() / "tests/data/catalogue" / name).string(); }
@@ -67,18 +54,18 @@ TEST(CliPhysics, NumericOptionsOutsidePhysicalSenseAreUsageErrors) {
       {"model generic --height 1.7 --mass nan --sex female -o x.osim", "--mass"},
   };
   for (const auto& c : cases) {
-    const Result r = run_cli(c.args);
+    const CliResult r = run_cli(c.args);
     EXPECT_EQ(r.code, 2) << c.args << "\n" << r.output;
     EXPECT_NE(r.output.find(c.fragment), std::string::npos) << c.args << "\n" << r.output;
   }
 }
 
 TEST(CliPhysics, AModelWithAnAbsurdBodyMassIsRejectedByModelInfoAndAnalyze) {
-  const Result info = run_cli("model info " + catalogue("physics_model_huge_mass.osim"));
+  const CliResult info = run_cli("model info " + catalogue("physics_model_huge_mass.osim"));
   EXPECT_EQ(info.code, 1) << info.output;
   EXPECT_NE(info.output.find("femur_r"), std::string::npos) << info.output;
   const fs::path out = fs::temp_directory_path() / ("weaklink_physics_" + std::to_string(getpid()));
-  const Result an = run_cli("analyze --model " + catalogue("physics_model_huge_mass.osim") + " --motion " + catalogue("helper_motion.mot") +
+  const CliResult an = run_cli("analyze --model " + catalogue("physics_model_huge_mass.osim") + " --motion " + catalogue("helper_motion.mot") +
                             " -o " + out.string());
   EXPECT_EQ(an.code, 1) << an.output;
   EXPECT_FALSE(fs::exists(out));
@@ -89,7 +76,7 @@ TEST(CliPhysics, AModelWithAnAbsurdBodyMassIsRejectedByModelInfoAndAnalyze) {
 // brake at heel strike; docs/activities.md): a real case of a result that breaks equilibrium.
 TEST(CliPhysics, AResultBeyondTheResidualToleranceIsWrittenAsInvalidAndExits4) {
   const fs::path out = fs::temp_directory_path() / ("weaklink_invalid_" + std::to_string(getpid()));
-  const Result r = run_cli("simulate walking --height 2.2 --mass 100 -o " + out.string());
+  const CliResult r = run_cli("simulate walking --height 2.2 --mass 100 -o " + out.string());
   EXPECT_EQ(r.code, 4) << r.output;
   EXPECT_NE(r.output.find("INVALID RESULT"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("invalid result: simulate walking: the result breaks physics: whole-body residual force"), std::string::npos)
@@ -103,7 +90,7 @@ TEST(CliPhysics, AResultBeyondTheResidualToleranceIsWrittenAsInvalidAndExits4) {
   fs::remove_all(out);
 
   // A valid run says so in the same place.
-  const Result ok = run_cli("simulate standing -o " + out.string());
+  const CliResult ok = run_cli("simulate standing -o " + out.string());
   EXPECT_EQ(ok.code, 0) << ok.output;
   EXPECT_NE(read(out / "standing_joint_loads.sto").find("\nvalid=true\n"), std::string::npos);
   fs::remove_all(out);
@@ -116,7 +103,7 @@ TEST(CliPhysics, AnAssessmentThatBreaksEquilibriumIsReportedInvalidAndExits4) {
   fs::create_directories(dir);
   const fs::path client = dir / "tall.json";
   std::ofstream(client) << R"({"name": "tall", "age": 42, "sex": "male", "height_m": 2.2, "mass_kg": 100, "activities": ["walking"]})";
-  const Result r = run_cli("assess " + client.string() + " -o " + (dir / "out").string());
+  const CliResult r = run_cli("assess " + client.string() + " -o " + (dir / "out").string());
   EXPECT_EQ(r.code, 4) << r.output;
   const std::string json = read(dir / "out/report.json");
   EXPECT_NE(json.find("\"valid\": false"), std::string::npos);
@@ -130,7 +117,7 @@ TEST(CliPhysics, AnAssessmentThatBreaksEquilibriumIsReportedInvalidAndExits4) {
 // each .sto header (an invalid one says valid=false and why, and exits 4).
 TEST(CliPhysics, AnalyzeMarksItsOutputsValid) {
   const fs::path out = fs::temp_directory_path() / ("weaklink_analyze_valid_" + std::to_string(getpid()));
-  const Result r = run_cli("analyze --model " + demo_model() + " --motion " + catalogue("helper_motion.mot") + " -o " + out.string());
+  const CliResult r = run_cli("analyze --model " + demo_model() + " --motion " + catalogue("helper_motion.mot") + " -o " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   int checked = 0;
   for (const auto& e : fs::directory_iterator(out)) {
@@ -181,7 +168,7 @@ TEST(CliPhysics, RunToolInverseDynamicsWithANonFiniteResultIsInvalidAndExits4) {
                                 << "</coordinates_file><results_directory>out</results_directory>"
                                    "<forces_to_exclude>Muscles</forces_to_exclude><output_gen_force_file>id.sto</output_gen_force_file>"
                                    "</InverseDynamicsTool></OpenSimDocument>";
-  const Result r = run_cli("run-tool " + (dir / "id.xml").string());
+  const CliResult r = run_cli("run-tool " + (dir / "id.xml").string());
   EXPECT_EQ(r.code, 4) << r.output;
   EXPECT_NE(r.output.find("INVALID RESULT"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("invalid result: run-tool: the result breaks physics: id.sto holds a non-finite number (-inf at row 1"),
@@ -206,11 +193,11 @@ TEST(CliPhysics, RunToolAnalyzeMarksEveryFileOfTheSet) {
            "<BodyKinematics name=\"BK\"><bodies>all</bodies></BodyKinematics><InverseDynamics name=\"ID\"/>"
            "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>";
   }
-  const Result bad = run_cli("run-tool " + (dir / "bad.xml").string());
+  const CliResult bad = run_cli("run-tool " + (dir / "bad.xml").string());
   EXPECT_EQ(bad.code, 4) << bad.output;
   EXPECT_NE(bad.output.find("bad_ID.sto holds a non-finite number"), std::string::npos) << bad.output;
   EXPECT_EQ(count(bad.output, "holds a non-finite number"), 1u) << bad.output;
-  const Result good = run_cli("run-tool " + (dir / "good.xml").string());
+  const CliResult good = run_cli("run-tool " + (dir / "good.xml").string());
   EXPECT_EQ(good.code, 0) << good.output;
   for (const char* m : {"bad", "good"}) {
     int checked = 0;
@@ -245,11 +232,11 @@ TEST(CliPhysics, JointReactionReadsAForceFileWithTwoLimitForces) {
   std::ofstream(dir / "jr.xml") << head << "<results_directory>jr</results_directory><AnalysisSet><objects>"
                                    "<JointReaction name=\"JR\"><forces_file>so/two_SO_force.sto</forces_file></JointReaction>"
                                    "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>";
-  const Result so = run_cli("run-tool " + (dir / "so.xml").string());
+  const CliResult so = run_cli("run-tool " + (dir / "so.xml").string());
   ASSERT_EQ(so.code, 0) << so.output;
   const std::string forces = read(dir / "so/two_SO_force.sto");
   EXPECT_EQ(count(forces, "\tPotentialEnergy"), 2u);
-  const Result jr = run_cli("run-tool " + (dir / "jr.xml").string());
+  const CliResult jr = run_cli("run-tool " + (dir / "jr.xml").string());
   EXPECT_EQ(jr.code, 0) << jr.output;
   EXPECT_NE(read(dir / "jr/two_JR_ReactionLoads.sto").find("\nvalid=true\n"), std::string::npos);
   fs::remove_all(dir);
@@ -263,7 +250,7 @@ TEST(CliPhysics, IkWithANonFiniteMarkerErrorIsInvalidAndExits4) {
   std::ofstream(dir / "m.sto") << "Markers\nversion=3\nDataType=Vec3\nUnits=m\nnRows=2\nnColumns=4\nendheader\n"
                                   "time\tR.ASIS\tR.Knee\tR.Ankle\n0\t~[0,0.9,0.1]\t~[0,0.5,0.1]\t~[0,0.1,0.1]\n"
                                   "0.1\t~[1e200,0.9,0.1]\t~[0,0.5,0.1]\t~[0,0.1,0.1]\n";
-  const Result r = run_cli("ik --model " + demo_model() + " --markers " + (dir / "m.sto").string() + " -o " + (dir / "out/ik.mot").string());
+  const CliResult r = run_cli("ik --model " + demo_model() + " --markers " + (dir / "m.sto").string() + " -o " + (dir / "out/ik.mot").string());
   EXPECT_EQ(r.code, 4) << r.output;
   EXPECT_NE(r.output.find("invalid result: ik: the result breaks physics: m_ik_marker_errors.sto holds a non-finite number"), std::string::npos)
       << r.output;

@@ -15,30 +15,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/cli.hpp"
 #include "support/reference.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliResult {
-  bool exited = false;  // false: killed by a signal (crash) or popen failed
-  int code = -1;
-  std::string output;   // stdout + stderr
-};
-
-CliResult run_cli(const std::string& args) {
-  const std::string cmd = std::string("\"") + WEAKLINK_CLI_PATH + "\" " + args + " 2>&1";
-  CliResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  const int status = pclose(p);
-  r.exited = WIFEXITED(status);
-  r.code = r.exited ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using weaklink::test::CliResult;
+using weaklink::test::run_cli;
 
 struct Case {
   int line = 0;

@@ -17,31 +17,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/cli.hpp"
 #include "support/scratch.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-  bool killed = false;
-  int code = -1;
-  std::string output;
-};
-
-CliRun run_cli(const std::string& env, const std::string& args) {
-  const std::string cmd = env + " \"" + WEAKLINK_CLI_PATH + "\" " + args + " 2>&1";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  const int status = pclose(p);
-  // sh reports a child killed by signal N as exit status 128 + N.
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.killed = r.code == 128 + SIGKILL || (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-  return r;
-}
+// The environment first, as the tests below read best ("kill at step N", then the command).
+weaklink::test::CliResult run_cli(const std::string& env, const std::string& args) { return weaklink::test::run_cli(args, env); }
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -87,7 +71,7 @@ void kill_at_every_step(const fs::path& dir, const std::string& args, const Snap
   int steps = 0, old_seen = 0, new_seen = 0;
   for (int n = 1; n <= 40; ++n) {
     restore(dir, old_set);
-    const CliRun r = run_cli(kill_at(n), args);
+    const weaklink::test::CliResult r = run_cli(kill_at(n), args);
     if (!r.killed) {
       ASSERT_EQ(r.code, 0) << r.output;
       EXPECT_EQ(snapshot(dir), new_set);
@@ -149,7 +133,7 @@ TEST(OutputSets, AssessKilledBeforeTheSwapKeepsTheOldReport) {
     std::ofstream(dir / f) << "old client";
   const Snapshot old_set = snapshot(dir);
   // Steps: 7 files, the folder's marker, then the swap: step 9 is the last moment before it.
-  const CliRun r = run_cli(kill_at(9), "assess --demo -o " + dir.string());
+  const weaklink::test::CliResult r = run_cli(kill_at(9), "assess --demo -o " + dir.string());
   ASSERT_TRUE(r.killed) << r.output;
   EXPECT_EQ(snapshot(dir), old_set);
 }
@@ -161,7 +145,7 @@ TEST(OutputSets, AFullDiskLeavesTheOldSetAndNoTemporaries) {
   std::ofstream(dir / "standing_joint_loads.sto") << "old";
   const Snapshot old_set = snapshot(dir);
   // The disk fills at the third file (fault injection: works on every machine).
-  CliRun r = run_cli("WEAKLINK_TEST_ENOSPC_AT_OUTPUT_STEP=3", "simulate standing -o " + dir.string());
+  weaklink::test::CliResult r = run_cli("WEAKLINK_TEST_ENOSPC_AT_OUTPUT_STEP=3", "simulate standing -o " + dir.string());
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("No space left on device"), std::string::npos) << r.output;
   EXPECT_EQ(snapshot(dir), old_set);
@@ -205,7 +189,7 @@ TEST(OutputSets, UnusableOutputFoldersAreRefusedBeforeComputing) {
       {"model generic --height 1.7 --mass 70 --sex female -o " + scratch.path().string(), "not a folder", "wrote"},
   };
   for (const auto& c : cases) {
-    const CliRun r = run_cli("", c.args);
+    const weaklink::test::CliResult r = run_cli("", c.args);
     EXPECT_EQ(r.code, 1) << c.args << "\n" << r.output;
     EXPECT_EQ(r.output.rfind("error: ", 0), 0u) << r.output;
     EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
@@ -238,7 +222,7 @@ TEST(OutputSets, AnalyzeAndAssessRefuseFoldersWithFilesNamedLikeTheirs) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::ofstream(dir / c.file) << "the user's file";
-    const CliRun r = run_cli("", c.args);
+    const weaklink::test::CliResult r = run_cli("", c.args);
     EXPECT_EQ(r.code, 1) << c.args << "\n" << r.output;
     EXPECT_EQ(r.output.rfind("error: ", 0), 0u) << r.output;
     EXPECT_NE(r.output.find("'" + c.refused_name + "'"), std::string::npos) << r.output;
@@ -255,7 +239,7 @@ TEST(OutputSets, AnalyzeAndAssessRefuseFoldersWithFilesNamedLikeTheirs) {
   fs::create_directories(earlier);
   std::ofstream(earlier / "weaklink_demo_leg_inverse_dynamics.sto") << "old";
   std::ofstream(earlier / "weaklink_demo_leg_feasibility.csv") << "old";
-  const CliRun r = run_cli("", analyze + earlier.string());
+  const weaklink::test::CliResult r = run_cli("", analyze + earlier.string());
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(slurp(earlier / "weaklink_demo_leg_inverse_dynamics.sto"), "old");
   EXPECT_TRUE(fs::exists(earlier / ".weaklink-output"));
@@ -275,7 +259,7 @@ TEST(OutputSets, IkSetupWithResultsDirWritesTheMotionInsideIt) {
                        << "  </InverseKinematicsTool>\n</OpenSimDocument>\n";
   for (const std::string command : {"ik --setup ", "run-tool "}) {
     const fs::path results = scratch.path() / ("R_" + command.substr(0, command.find(' ')));
-    const CliRun r = run_cli("", command + setup.string() + " --results-dir " + results.string());
+    const weaklink::test::CliResult r = run_cli("", command + setup.string() + " --results-dir " + results.string());
     ASSERT_EQ(r.code, 0) << command << "\n" << r.output;
     EXPECT_TRUE(fs::exists(results / "walk_ik.mot")) << r.output;
     EXPECT_TRUE(fs::exists(results / "ik_ik_marker_errors.sto")) << r.output;
