@@ -3,10 +3,10 @@
 // per frame the contact-solving static optimization and the joint reactions.
 #include <benchmark/benchmark.h>
 
-#include "chain/activity.hpp"
-#include "chain/activity_motion.hpp"
-#include "chain/contact_sites.hpp"
-#include "chain/simulate_activity.hpp"
+#include "chain/activities/activity.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/activities/contact_sites.hpp"
+#include "chain/simulation/simulate_activity.hpp"
 #include "model/generic/generic_model.hpp"
 
 namespace {

@@ -4,8 +4,8 @@
 // search, over all cores (threads: 0) and on one (threads: 1).
 #include <benchmark/benchmark.h>
 
-#include "chain/assessment.hpp"
-#include "chain/client.hpp"
+#include "chain/assessment/assessment.hpp"
+#include "chain/client/client.hpp"
 #include "report/assessment_report.hpp"
 
 namespace {

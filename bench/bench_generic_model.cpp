@@ -4,7 +4,7 @@
 // per what-if scenario, so this is per-scenario setup cost, not a per-frame cost.
 #include <benchmark/benchmark.h>
 
-#include "chain/strength_profile.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "model/generic/generic_model.hpp"
 #include <cmath>
 #include <vector>

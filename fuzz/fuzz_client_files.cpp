@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <string>
 
-#include "chain/client.hpp"
-#include "chain/strength_profile.hpp"
+#include "chain/client/client.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "core/error.hpp"
 #include "fuzz_support.hpp"
 #include "io/csv_table.hpp"

@@ -10,9 +10,9 @@
 #include <iostream>
 #include <memory>
 
-#include "chain/assessment.hpp"
-#include "chain/client.hpp"
-#include "chain/trial_weakness.hpp"
+#include "chain/assessment/assessment.hpp"
+#include "chain/client/client.hpp"
+#include "chain/trial/trial_weakness.hpp"
 #include "core/error.hpp"
 #include "report/assessment_report.hpp"
 #include "report/assessment_story.hpp"

@@ -8,7 +8,7 @@
 
 #include "commands.hpp"
 #include "option_checks.hpp"
-#include "chain/strength_profile.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "core/error.hpp"
 #include "io/osim_reader.hpp"
 #include "io/osim_writer.hpp"

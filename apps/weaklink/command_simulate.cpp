@@ -7,11 +7,11 @@
 #include <iostream>
 #include <memory>
 
-#include "chain/activity.hpp"
-#include "chain/activity_motion.hpp"
-#include "chain/contact_sites.hpp"
-#include "chain/simulate_activity.hpp"
-#include "chain/strength_profile.hpp"
+#include "chain/activities/activity.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/activities/contact_sites.hpp"
+#include "chain/simulation/simulate_activity.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/storage.hpp"

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chain/assessment.hpp"
-#include "chain/client.hpp"
+#include "chain/assessment/assessment.hpp"
+#include "chain/client/client.hpp"
 #include "io/output_set.hpp"
 #include "report/assessment_story.hpp"
 

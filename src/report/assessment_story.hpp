@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "chain/assessment.hpp"
-#include "chain/client.hpp"
+#include "chain/assessment/assessment.hpp"
+#include "chain/client/client.hpp"
 
 namespace weaklink {
 

@@ -9,10 +9,10 @@
 
 #include "core/error.hpp"
 
-#include "chain/activity.hpp"
-#include "chain/activity_motion.hpp"
-#include "chain/contact_sites.hpp"
-#include "chain/simulate_activity.hpp"
+#include "chain/activities/activity.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/activities/contact_sites.hpp"
+#include "chain/simulation/simulate_activity.hpp"
 #include "io/osim_reader.hpp"
 #include "model/generic/generic_model.hpp"
 #include "dynamics/inverse_dynamics.hpp"

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "chain/simulate_activity.hpp"
+#include "chain/simulation/simulate_activity.hpp"
 #include "core/error.hpp"
 #include "core/result_validity.hpp"
 

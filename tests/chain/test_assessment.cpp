@@ -7,11 +7,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "chain/activity.hpp"
-#include "chain/assessment.hpp"
-#include "chain/client.hpp"
-#include "chain/contact_sites.hpp"
-#include "chain/trial_weakness.hpp"
+#include "chain/activities/activity.hpp"
+#include "chain/assessment/assessment.hpp"
+#include "chain/client/client.hpp"
+#include "chain/activities/contact_sites.hpp"
+#include "chain/trial/trial_weakness.hpp"
 #include "core/error.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/generic/generic_tables.hpp"

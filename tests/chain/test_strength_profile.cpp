@@ -2,8 +2,8 @@
 // and that after an adjustment the model produces the measured torque in the test posture.
 #include <gtest/gtest.h>
 
-#include "chain/isometric_strength.hpp"
-#include "chain/strength_profile.hpp"
+#include "chain/client/isometric_strength.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "core/error.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/model.hpp"

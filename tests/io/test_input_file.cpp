@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "chain/client.hpp"
-#include "chain/strength_profile.hpp"
+#include "chain/client/client.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "core/error.hpp"
 #include "core/thread_limit.hpp"
 #include "io/csv_table.hpp"

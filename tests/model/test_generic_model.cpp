@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "chain/isometric_strength.hpp"
+#include "chain/client/isometric_strength.hpp"
 #include "core/error.hpp"
-#include "chain/strength_profile.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "io/osim_reader.hpp"
 #include "io/osim_writer.hpp"
 #include "kinematics/forward_kinematics.hpp"

@@ -1,4 +1,4 @@
-#include "chain/trial_weakness.hpp"
+#include "chain/trial/trial_weakness.hpp"
 
 #include <fmt/format.h>
 

@@ -1,11 +1,11 @@
-#include "chain/client.hpp"
+#include "chain/client/client.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
-#include "chain/activity.hpp"
+#include "chain/activities/activity.hpp"
 #include "core/embedded_data.hpp"
 #include "core/error.hpp"
 #include "io/json_input.hpp"

@@ -9,7 +9,7 @@
 
 #include <Eigen/Core>
 
-#include "chain/activity.hpp"
+#include "chain/activities/activity.hpp"
 #include "model/model.hpp"
 #include "solvers/contact_set.hpp"
 #include "tools/trajectory_analyses.hpp"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "chain/activity_motion.hpp"
-#include "chain/assessment.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/assessment/assessment.hpp"
 #include "model/model.hpp"
 
 namespace weaklink {

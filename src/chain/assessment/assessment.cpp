@@ -1,4 +1,4 @@
-#include "chain/assessment.hpp"
+#include "chain/assessment/assessment.hpp"
 
 #include <fmt/format.h>
 
@@ -8,9 +8,9 @@
 #include <mutex>
 #include <numeric>
 
-#include "chain/activity.hpp"
-#include "chain/contact_sites.hpp"
-#include "chain/isometric_strength.hpp"
+#include "chain/activities/activity.hpp"
+#include "chain/activities/contact_sites.hpp"
+#include "chain/client/isometric_strength.hpp"
 #include "core/error.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "model/generic/generic_model.hpp"

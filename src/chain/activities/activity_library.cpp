@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-#include "chain/activity.hpp"
+#include "chain/activities/activity.hpp"
 #include "core/embedded_data.hpp"
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"

@@ -1,4 +1,4 @@
-#include "chain/activity_motion.hpp"
+#include "chain/motion/activity_motion.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "chain/contact_sites.hpp"
+#include "chain/activities/contact_sites.hpp"
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"
 #include "dynamics/inverse_dynamics.hpp"

@@ -7,7 +7,7 @@
 
 #include <Eigen/Core>
 
-#include "chain/activity_motion.hpp"
+#include "chain/motion/activity_motion.hpp"
 #include "core/result_validity.hpp"
 #include "model/model.hpp"
 #include "solvers/static_optimization.hpp"

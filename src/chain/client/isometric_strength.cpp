@@ -1,4 +1,4 @@
-#include "chain/isometric_strength.hpp"
+#include "chain/client/isometric_strength.hpp"
 
 #include <cmath>
 #include <sstream>

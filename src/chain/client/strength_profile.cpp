@@ -1,4 +1,4 @@
-#include "chain/strength_profile.hpp"
+#include "chain/client/strength_profile.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chain/isometric_strength.hpp"
+#include "chain/client/isometric_strength.hpp"
 #include "core/error.hpp"
 #include "io/json_input.hpp"
 #include "io/input_file.hpp"

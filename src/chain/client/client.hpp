@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chain/strength_profile.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "model/generic/person.hpp"
 
 namespace weaklink {

@@ -1,4 +1,4 @@
-#include "chain/simulate_activity.hpp"
+#include "chain/simulation/simulate_activity.hpp"
 
 #include <fmt/format.h>
 

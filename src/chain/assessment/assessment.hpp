@@ -15,10 +15,10 @@
 
 #include <Eigen/Core>
 
-#include "chain/activity_motion.hpp"
-#include "chain/client.hpp"
-#include "chain/simulate_activity.hpp"
-#include "chain/strength_profile.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/client/client.hpp"
+#include "chain/simulation/simulate_activity.hpp"
+#include "chain/client/strength_profile.hpp"
 #include "model/model.hpp"
 
 namespace weaklink {

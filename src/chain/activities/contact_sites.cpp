@@ -1,4 +1,4 @@
-#include "chain/contact_sites.hpp"
+#include "chain/activities/contact_sites.hpp"
 
 #include "core/error.hpp"
 #include "kinematics/forward_kinematics.hpp"
