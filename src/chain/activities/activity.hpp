@@ -6,6 +6,7 @@
 // machine's resistance). A plan names coordinates as gait2392 and Rajagopal do, with anatomical
 // signs (flexion, adduction, internal rotation and dorsiflexion positive; pelvis_tilt as OpenSim:
 // positive tilts the pelvis backwards), so the same plan drives the generic model and OpenSim models.
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ namespace weaklink {
 struct ActivityParameter {
   std::string name, unit, description;
   double value = 0, min = 0, max = 0;  // default and allowed range
+  std::string source, status;           // where the default comes from; cited, recalled or chosen
+  // A variable of the movement that an optimiser may later change within [min, max] (carried,
+  // not used yet: docs/activity-format.md, "Movement variables").
+  bool movement_variable = false;
 };
 
 // A named value per parameter, in the activity's parameter order.
@@ -135,16 +140,25 @@ struct ActivityPlan {
   std::vector<std::pair<std::string, double>> feet;  // side suffix and heel-strike phase
 };
 
+// An activity read from its data file (docs/activity-format.md): `plan` builds the plan for given
+// parameter values.
 struct Activity {
   std::string name, description;
   std::vector<ActivityParameter> parameters;
   std::function<ActivityPlan(const ActivityParameters&)> plan;
+  std::string file;  // where it was read from: data/activities/<name>.json or the user's file
+  std::string json;  // the file's text
 };
 
-// The built-in library, in a stable order.
+// The built-in library (data/activities/*.json, compiled in), in a stable order.
 const std::vector<Activity>& activity_library();
 // Throws InputError listing the known names when `name` is unknown.
 const Activity& find_activity(const std::string& name);
+// An activity from a JSON text (`file` names it in errors) or a user's file, validated: every
+// refusal is an InputError naming the file, the field's path and what was expected. `extends`
+// names a built-in activity.
+Activity parse_activity(const std::string& text, const std::string& file);
+Activity read_activity_file(const std::filesystem::path& path);
 // The defaults overridden by "key=value" strings; InputError naming the key for unknown keys,
 // bad numbers or values outside the parameter's range.
 ActivityParameters activity_parameters(const Activity& activity, const std::vector<std::string>& overrides);

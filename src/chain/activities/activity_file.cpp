@@ -1,0 +1,900 @@
+// Activities as data: an activity file (docs/activity-format.md) read, merged with the activity it
+// extends, validated field by field, and turned into the plan of one repetition for given
+// parameter values. Values may be numbers or expressions (core/expression.hpp) of the parameters,
+// constants and derived values; joint angles are in degrees in the file (tracks return radians).
+#include <array>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "chain/activities/activity.hpp"
+#include "chain/activities/activity_generators.hpp"
+#include "core/embedded_data.hpp"
+#include "core/error.hpp"
+#include "core/expression.hpp"
+#include "core/profiles.hpp"
+#include "io/csv_table.hpp"
+#include "io/input_file.hpp"
+#include "io/json_input.hpp"
+
+namespace weaklink {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kDeg = M_PI / 180.0;
+constexpr double kNoBegin = -1e9, kNoEnd = 1e9;  // PlanAnchor/PlanLoad/PlanBalance: no window
+constexpr int kMaxExtendsDepth = 8;
+
+// Names every expression may use besides the activity's own (docs/activity-format.md).
+const std::vector<std::pair<std::string, double>>& builtin_variables() {
+  static const std::vector<std::pair<std::string, double>> v = {
+      {"pi", M_PI}, {"deg", kDeg}, {"standard_gravity", 9.80665}};  // m/s², the CGPM's conventional value
+  return v;
+}
+
+// ---- merging a variant with its base ----------------------------------------------------------
+
+// Lists whose entries a variant overrides one by one (by this key) instead of replacing the list.
+const char* merge_key(const std::string& field) {
+  if (field == "parameters" || field == "constants" || field == "derived" || field == "surfaces") return "name";
+  if (field == "tracks" || field == "initial") return "coordinate";
+  return nullptr;
+}
+
+json merge_variant(const json& base, const json& variant) {
+  json out = base;
+  for (auto it = variant.begin(); it != variant.end(); ++it) {
+    const char* key = merge_key(it.key());
+    if (key && out.contains(it.key()) && out[it.key()].is_array() && it->is_array()) {
+      json& list = out[it.key()];
+      for (const auto& entry : *it) {
+        bool replaced = false;
+        if (entry.is_object() && entry.contains(key))
+          for (auto& e : list)
+            if (e.is_object() && e.contains(key) && e[key] == entry[key]) {
+              e = entry;
+              replaced = true;
+            }
+        if (!replaced) list.push_back(entry);
+      }
+    } else {
+      out[it.key()] = *it;
+    }
+  }
+  out.erase("extends");
+  return out;
+}
+
+json builtin_json(const std::string& name, const std::string& file, const std::string& where);
+
+// The document with every `extends` resolved.
+json resolve_extends(json doc, const std::string& file, int depth) {
+  if (!doc.is_object() || !doc.contains("extends")) return doc;
+  const json& e = doc["extends"];
+  if (!e.is_string()) throw_input_error(file, "extends", "expected the name of a built-in activity (weaklink activities lists them)");
+  if (depth >= kMaxExtendsDepth) throw_input_error(file, "extends", fmt::format("more than {} levels of extends", kMaxExtendsDepth));
+  const std::string base_name = e.get<std::string>();
+  json base = builtin_json(base_name, file, "extends");
+  base = resolve_extends(std::move(base), "data/activities/" + base_name + ".json", depth + 1);
+  return merge_variant(base, doc);
+}
+
+// ---- the validated definition ------------------------------------------------------------------
+
+// A number, or an expression of the variables (builtins, parameters, constants, derived values).
+struct Value {
+  double number = 0;
+  std::optional<Expression> expression;
+  double operator()(const std::vector<double>& v) const { return expression ? expression->eval(v.data()) : number; }
+};
+using Vec3Value = std::array<Value, 3>;
+
+struct Window {  // fractions of the duration; absent ends are open
+  std::optional<Value> from, to;
+};
+
+struct TrackDef {
+  enum class Kind { Constant, Keys, Sinusoid, FourierCurve };
+  std::string coordinate, path;
+  Kind kind = Kind::Constant;
+  double scale = kDeg;  // deg → rad, or 1 for metres
+  Value constant;
+  std::vector<std::pair<Value, Value>> keys;  // (fraction of the duration, value)
+  Value mean, amplitude, peak_at;             // sinusoid: degrees, degrees, fraction of the cycle
+  FourierSeries curve;                        // fourier_curve: over [0, period)
+  double period = 1;
+  Value phase;
+};
+
+struct SurfaceDef {
+  std::string name, through_site, path;
+  std::optional<Vec3Value> point, normal;
+  Value friction, reach, through_at;
+  int normal_axis = -1;
+  bool attached = false;
+  std::optional<Value> normal_load;
+};
+
+struct SiteGroupDef {
+  std::string surface, path;
+  std::vector<std::string> sites;
+  PlanAnchor::Kind kind = PlanAnchor::Kind::Fixed;
+  Window window;
+};
+
+struct LoadDef {
+  PlanLoad::Kind kind = PlanLoad::Kind::HandHeld;
+  std::string name, site, site_b;
+  std::optional<Vec3Value> anchor;
+  Value mass, stiffness, rest_length;
+  Window window;
+  std::optional<Value> when;
+};
+
+struct BalanceDef {
+  bool capture = false;
+  int axis = 0;
+  std::vector<std::pair<std::string, Value>> coordinates;
+  std::vector<std::string> support_sites;
+  Window window;
+  Value ramp;
+};
+
+struct GaitDef {
+  std::vector<std::string> support_sites;
+  std::vector<std::pair<std::string, double>> feet;
+  double stance_fraction = 0.6;
+  int harmonics = 4;
+};
+
+struct InitialDef {
+  std::string coordinate;
+  double scale = kDeg;
+  Value value;
+};
+
+struct Definition {
+  std::string file, name, description;
+  std::vector<ActivityParameter> parameters;
+  std::vector<std::string> variables;  // builtins, parameters, constants, derived: the expressions' names
+  std::vector<double> constants;
+  std::vector<Value> derived;
+  Value duration, frames;
+  bool time_reversed = false;
+  std::optional<GaitDef> gait;
+  std::vector<TrackDef> tracks;
+  std::vector<SurfaceDef> surfaces;
+  std::vector<SiteGroupDef> contacts, anchors;
+  std::vector<LoadDef> loads;
+  std::vector<BalanceDef> balance;
+  std::vector<InitialDef> initial;
+  double pose_rate = 0;
+};
+
+// Reads one document, naming the file and the field's path in every refusal.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const { throw_input_error(file_, path, what); }
+
+  // `v` must be an object holding only `allowed` fields (and `required` ones).
+  void object(const json& v, const std::string& path, std::initializer_list<std::string_view> allowed,
+              std::initializer_list<std::string_view> required = {}) const {
+    if (!v.is_object()) fail(path, "expected an object");
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      bool known = false;
+      for (auto a : allowed) known = known || it.key() == a;
+      if (!known) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(join(path, it.key()), fmt::format("unknown field '{}' (expected one of: {})", quote_input(it.key(), 40), list));
+      }
+    }
+    for (auto r : required)
+      if (!v.contains(std::string(r))) fail(join(path, std::string(r)), "is missing");
+  }
+  static std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+  static std::string at(const std::string& path, std::size_t i) { return fmt::format("{}[{}]", path, i); }
+
+  const json& array(const json& v, const std::string& path, bool non_empty = false) const {
+    if (!v.is_array()) fail(path, "expected an array");
+    if (non_empty && v.empty()) fail(path, "expected a non-empty array");
+    return v;
+  }
+  std::string string(const json& v, const std::string& path, const char* expected = "a string") const {
+    if (!v.is_string() || v.get_ref<const std::string&>().empty()) fail(path, fmt::format("expected {}", expected));
+    return v.get<std::string>();
+  }
+  // A name: lower-case letters, digits and '_', starting with a letter (coordinates, sites, surfaces).
+  std::string name(const json& v, const std::string& path) const {
+    const std::string s = string(v, path, "a name");
+    bool ok = s.size() <= 64 && s[0] >= 'a' && s[0] <= 'z';
+    for (char c : s) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (!ok) fail(path, fmt::format("'{}' is not a name (lower-case letters, digits and '_', starting with a letter, at most 64)", quote_input(s, 70)));
+    return s;
+  }
+  double number(const json& v, const std::string& path, double lo = -1e12, double hi = 1e12) const {
+    if (!v.is_number()) fail(path, "expected a number");
+    const double x = v.get<double>();
+    if (!std::isfinite(x) || x < lo || x > hi) fail(path, fmt::format("{:g} is outside [{:g}, {:g}]", x, lo, hi));
+    return x;
+  }
+  bool boolean(const json& v, const std::string& path) const {
+    if (!v.is_boolean()) fail(path, "expected true or false");
+    return v.get<bool>();
+  }
+  // A number or an expression (string) of the first `visible` variables.
+  Value value(const json& v, const std::string& path, std::size_t visible) const {
+    Value out;
+    if (v.is_number()) {
+      out.number = number(v, path);
+      return out;
+    }
+    if (!v.is_string()) fail(path, "expected a number or an expression (a string, docs/activity-format.md)");
+    const std::string& text = v.get_ref<const std::string&>();
+    if (text.size() > 400) fail(path, fmt::format("expression of {} characters (at most 400)", text.size()));
+    const std::vector<std::string> names(variables.begin(), variables.begin() + static_cast<std::ptrdiff_t>(visible));
+    std::string error;
+    out.expression = Expression::compile(text, names, error);
+    if (!out.expression) fail(path, fmt::format("expression '{}': {} (names known here: {})", quote_input(text), error, known(visible)));
+    return out;
+  }
+  Value value(const json& v, const std::string& path) const { return value(v, path, variables.size()); }
+  Vec3Value vec3(const json& v, const std::string& path) const {
+    if (!v.is_array() || v.size() != 3) fail(path, "expected an array of 3 values [x, y, z]");
+    return {value(v[0], at(path, 0)), value(v[1], at(path, 1)), value(v[2], at(path, 2))};
+  }
+  std::string status(const json& v, const std::string& path) const {
+    const std::string s = string(v, path, "cited, recalled or chosen");
+    if (s != "cited" && s != "recalled" && s != "chosen") fail(path, fmt::format("'{}': expected cited, recalled or chosen", quote_input(s)));
+    return s;
+  }
+  // "source" and "status" of an entry that carries them (optional unless `required`).
+  void provenance(const json& v, const std::string& path, bool required) const {
+    if (required || v.contains("status")) {
+      if (!v.contains("status")) fail(join(path, "status"), "is missing (cited, recalled or chosen)");
+      const std::string s = status(v["status"], join(path, "status"));
+      if (s != "chosen" && !v.contains("source")) fail(join(path, "source"), "is missing (a " + s + " value names its source)");
+    }
+    if (v.contains("source")) (void)string(v["source"], join(path, "source"), "a string naming the source");
+  }
+  std::vector<std::string> names(const json& v, const std::string& path) const {
+    array(v, path, true);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(name(v[i], at(path, i)));
+    return out;
+  }
+  Window window(const json& v, const std::string& path) const {
+    object(v, path, {"from", "to"});
+    Window w;
+    if (v.contains("from")) w.from = value(v["from"], join(path, "from"));
+    if (v.contains("to")) w.to = value(v["to"], join(path, "to"));
+    return w;
+  }
+  int axis(const json& v, const std::string& path) const {
+    const std::string s = string(v, path, "forward or lateral");
+    if (s == "forward") return 0;
+    if (s == "lateral") return 2;
+    fail(path, fmt::format("'{}': expected forward or lateral", quote_input(s)));
+  }
+  double unit_scale(const json& entry, const std::string& path) const {
+    if (!entry.contains("unit")) fail(join(path, "unit"), "is missing (deg for angles, m for translations)");
+    const std::string u = string(entry["unit"], join(path, "unit"), "deg or m");
+    if (u == "deg") return kDeg;
+    if (u == "m") return 1.0;
+    fail(join(path, "unit"), fmt::format("'{}': expected deg or m", quote_input(u)));
+  }
+  std::string known(std::size_t visible) const {
+    std::string out;
+    for (std::size_t i = 0; i < visible; ++i) out += (out.empty() ? "" : ", ") + variables[i];
+    return out;
+  }
+  void add_variable(const std::string& name, const std::string& path) {
+    for (const auto& v : variables)
+      if (v == name) fail(path, fmt::format("the name '{}' is already used (parameters, constants, derived values and {} share one list)", name,
+                                            "pi, deg, standard_gravity"));
+    variables.push_back(name);
+  }
+
+  const std::string& file() const { return file_; }
+  std::vector<std::string> variables;
+
+ private:
+  std::string file_;
+};
+
+void read_parameters(const Reader& r, const json& doc, Definition& d, Reader& names) {
+  if (!doc.contains("parameters")) return;
+  const json& list = r.array(doc["parameters"], "parameters");
+  if (list.size() > 64) r.fail("parameters", "more than 64 parameters");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = Reader::at("parameters", i);
+    const json& p = list[i];
+    r.object(p, path, {"name", "unit", "default", "min", "max", "description", "source", "status", "movement_variable"},
+             {"name", "unit", "default", "min", "max", "description", "status"});
+    ActivityParameter a;
+    a.name = r.name(p["name"], Reader::join(path, "name"));
+    if (!p["unit"].is_string()) r.fail(Reader::join(path, "unit"), "expected a string (\"\" for a plain number)");
+    a.unit = p["unit"].get<std::string>();
+    a.description = r.string(p["description"], Reader::join(path, "description"));
+    a.min = r.number(p["min"], Reader::join(path, "min"));
+    a.max = r.number(p["max"], Reader::join(path, "max"));
+    if (a.min > a.max) r.fail(Reader::join(path, "max"), fmt::format("{:g} is below min {:g}", a.max, a.min));
+    a.value = r.number(p["default"], Reader::join(path, "default"), a.min, a.max);
+    r.provenance(p, path, true);
+    a.status = p["status"].get<std::string>();
+    if (p.contains("source")) a.source = p["source"].get<std::string>();
+    if (p.contains("movement_variable")) a.movement_variable = r.boolean(p["movement_variable"], Reader::join(path, "movement_variable"));
+    if (a.name == "frames") {
+      if (a.min < 6 || a.max > 100000 || a.value != std::floor(a.value))
+        r.fail(path, "frames: a whole default, min at least 6 and max at most 100000");
+    }
+    if (a.name == "duration" && !(a.min > 0)) r.fail(Reader::join(path, "min"), "a duration's min must be positive (s)");
+    names.add_variable(a.name, Reader::join(path, "name"));
+    d.parameters.push_back(std::move(a));
+  }
+}
+
+void read_constants(const Reader& r, const json& doc, Definition& d, Reader& names) {
+  if (!doc.contains("constants")) return;
+  const json& list = r.array(doc["constants"], "constants");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = Reader::at("constants", i);
+    const json& c = list[i];
+    r.object(c, path, {"name", "value", "unit", "description", "source", "status"}, {"name", "value", "unit", "status"});
+    const std::string n = r.name(c["name"], Reader::join(path, "name"));
+    (void)r.string(c["unit"], Reader::join(path, "unit"), "a unit");
+    if (c.contains("description")) (void)r.string(c["description"], Reader::join(path, "description"));
+    r.provenance(c, path, true);
+    d.constants.push_back(r.number(c["value"], Reader::join(path, "value")));
+    names.add_variable(n, Reader::join(path, "name"));
+  }
+}
+
+void read_derived(const Reader& r, const json& doc, Definition& d, Reader& names) {
+  if (!doc.contains("derived")) return;
+  const json& list = r.array(doc["derived"], "derived");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = Reader::at("derived", i);
+    const json& c = list[i];
+    r.object(c, path, {"name", "value", "unit", "description", "source", "status"}, {"name", "value", "unit"});
+    const std::string n = r.name(c["name"], Reader::join(path, "name"));
+    (void)r.string(c["unit"], Reader::join(path, "unit"), "a unit");
+    if (c.contains("description")) (void)r.string(c["description"], Reader::join(path, "description"));
+    r.provenance(c, path, false);
+    d.derived.push_back(names.value(c["value"], Reader::join(path, "value")));  // earlier names only
+    names.add_variable(n, Reader::join(path, "name"));
+  }
+}
+
+const std::vector<std::string_view> kTrackCommon = {"coordinate", "unit", "source", "status", "note"};
+
+TrackDef read_track(const Reader& r, const json& t, const std::string& path) {
+  TrackDef d;
+  d.path = path;
+  if (!t.is_object()) r.fail(path, "expected an object");
+  int forms = 0;
+  for (const char* f : {"constant", "keys", "sinusoid", "generator"}) forms += t.contains(f) ? 1 : 0;
+  if (forms != 1) r.fail(path, "expected exactly one of constant, keys, sinusoid or generator");
+  std::vector<std::string_view> allowed = kTrackCommon;
+  const ActivityGenerator* generator = nullptr;
+  if (t.contains("generator")) {
+    const std::string g = r.string(t["generator"], Reader::join(path, "generator"));
+    generator = find_activity_generator(g, GeneratorRole::Track);
+    if (!generator) r.fail(Reader::join(path, "generator"), fmt::format("unknown track generator '{}' (known: {})", quote_input(g), activity_generator_names(GeneratorRole::Track)));
+    allowed.push_back("generator");
+    allowed.insert(allowed.end(), generator->fields.begin(), generator->fields.end());
+  } else {
+    for (const char* f : {"constant", "keys", "sinusoid"})
+      if (t.contains(f)) allowed.push_back(f);
+  }
+  for (auto it = t.begin(); it != t.end(); ++it) {
+    bool ok = false;
+    for (auto a : allowed) ok = ok || it.key() == a;
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    if (!ok) r.fail(Reader::join(path, it.key()), fmt::format("unknown field '{}' (expected one of: {})", quote_input(it.key(), 40), list));
+  }
+  if (!t.contains("coordinate")) r.fail(Reader::join(path, "coordinate"), "is missing");
+  d.coordinate = r.name(t["coordinate"], Reader::join(path, "coordinate"));
+  d.scale = r.unit_scale(t, path);
+  r.provenance(t, path, false);
+  if (t.contains("note")) (void)r.string(t["note"], Reader::join(path, "note"));
+  if (t.contains("constant")) {
+    d.kind = TrackDef::Kind::Constant;
+    d.constant = r.value(t["constant"], Reader::join(path, "constant"));
+  } else if (t.contains("keys")) {
+    d.kind = TrackDef::Kind::Keys;
+    const std::string kp = Reader::join(path, "keys");
+    const json& keys = r.array(t["keys"], kp, true);
+    if (keys.size() > 100) r.fail(kp, "more than 100 keys");
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!keys[i].is_array() || keys[i].size() != 2) r.fail(Reader::at(kp, i), "expected [fraction of the duration, value]");
+      d.keys.emplace_back(r.value(keys[i][0], Reader::at(Reader::at(kp, i), 0)), r.value(keys[i][1], Reader::at(Reader::at(kp, i), 1)));
+    }
+  } else if (t.contains("sinusoid")) {
+    d.kind = TrackDef::Kind::Sinusoid;
+    const std::string sp = Reader::join(path, "sinusoid");
+    const json& s = t["sinusoid"];
+    r.object(s, sp, {"mean", "amplitude", "peak_at"}, {"mean", "amplitude", "peak_at"});
+    d.mean = r.value(s["mean"], Reader::join(sp, "mean"));
+    d.amplitude = r.value(s["amplitude"], Reader::join(sp, "amplitude"));
+    d.peak_at = r.value(s["peak_at"], Reader::join(sp, "peak_at"));
+  } else {  // fourier_curve
+    d.kind = TrackDef::Kind::FourierCurve;
+    for (const char* f : {"table", "x", "y", "period", "harmonics"})
+      if (!t.contains(f)) r.fail(Reader::join(path, f), "is missing");
+    const std::string table = r.string(t["table"], Reader::join(path, "table"), "a data table (data/...csv)");
+    if (!data::has_embedded_file(table) || table.size() < 4 || table.substr(table.size() - 4) != ".csv")
+      r.fail(Reader::join(path, "table"), fmt::format("'{}' is not one of the project's data tables (data/*.csv)", quote_input(table)));
+    const std::string x = r.string(t["x"], Reader::join(path, "x")), y = r.string(t["y"], Reader::join(path, "y"));
+    d.period = r.number(t["period"], Reader::join(path, "period"), 1e-9, 1e9);
+    const int harmonics = static_cast<int>(r.number(t["harmonics"], Reader::join(path, "harmonics"), 0, 50));
+    if (harmonics != t["harmonics"].get<double>()) r.fail(Reader::join(path, "harmonics"), "expected a whole number");
+    d.phase = t.contains("phase") ? r.value(t["phase"], Reader::join(path, "phase")) : Value{};
+    const auto csv = io::CsvTable::parse(data::embedded_file(table), table);
+    for (const auto& [field, column] : {std::pair{"x", x}, std::pair{"y", y}}) {
+      if (!csv.has_column(column)) r.fail(Reader::join(path, field), fmt::format("the table {} has no column '{}'", table, quote_input(column)));
+    }
+    std::vector<double> xs, ys;
+    for (const auto& row : csv.rows()) {
+      xs.push_back(csv.number(row, x));
+      ys.push_back(csv.number(row, y));
+    }
+    // The last sample repeats the first (x = x₀ + period): left out of the fit.
+    if (xs.size() < 3 || std::abs(xs.back() - xs.front() - d.period) > 1e-9 * d.period)
+      r.fail(Reader::join(path, "period"), fmt::format("the table's last '{}' must be its first plus the period (one full cycle)", x));
+    const std::size_t n = xs.size() - 1;
+    if (static_cast<std::size_t>(2 * harmonics) >= n) r.fail(Reader::join(path, "harmonics"), "too many harmonics for the table's samples");
+    d.curve = FourierSeries::fit(std::span(xs).first(n), std::span(ys).first(n), d.period, harmonics);
+  }
+  return d;
+}
+
+SurfaceDef read_surface(const Reader& r, const json& s, const std::string& path) {
+  r.object(s, path, {"name", "point", "normal", "friction", "reach", "through_site", "through_at", "normal_axis", "attached", "normal_load",
+                     "source", "status", "note"},
+           {"name", "friction", "reach"});
+  SurfaceDef d;
+  d.path = path;
+  d.name = r.name(s["name"], Reader::join(path, "name"));
+  if (s.contains("point")) d.point = r.vec3(s["point"], Reader::join(path, "point"));
+  if (s.contains("normal")) d.normal = r.vec3(s["normal"], Reader::join(path, "normal"));
+  d.friction = r.value(s["friction"], Reader::join(path, "friction"));
+  d.reach = r.value(s["reach"], Reader::join(path, "reach"));
+  if (s.contains("through_site")) d.through_site = r.name(s["through_site"], Reader::join(path, "through_site"));
+  if (s.contains("through_at")) {
+    if (d.through_site.empty()) r.fail(Reader::join(path, "through_at"), "needs through_site");
+    d.through_at = r.value(s["through_at"], Reader::join(path, "through_at"));
+  }
+  if (s.contains("normal_axis")) {
+    if (d.through_site.empty()) r.fail(Reader::join(path, "normal_axis"), "needs through_site");
+    const std::string a = r.string(s["normal_axis"], Reader::join(path, "normal_axis"), "x, y or z");
+    if (a == "x") d.normal_axis = 0;
+    else if (a == "y") d.normal_axis = 1;
+    else if (a == "z") d.normal_axis = 2;
+    else r.fail(Reader::join(path, "normal_axis"), fmt::format("'{}': expected x, y or z (the site's body axis)", quote_input(a)));
+  }
+  if (s.contains("attached")) d.attached = r.boolean(s["attached"], Reader::join(path, "attached"));
+  if (s.contains("normal_load")) d.normal_load = r.value(s["normal_load"], Reader::join(path, "normal_load"));
+  r.provenance(s, path, false);
+  if (s.contains("note")) (void)r.string(s["note"], Reader::join(path, "note"));
+  return d;
+}
+
+SiteGroupDef read_site_group(const Reader& r, const json& g, const std::string& path, bool anchor) {
+  if (anchor) r.object(g, path, {"surface", "sites", "kind", "window", "note"}, {"surface", "sites", "kind"});
+  else r.object(g, path, {"surface", "sites", "note"}, {"surface", "sites"});
+  SiteGroupDef d;
+  d.path = path;
+  d.surface = r.name(g["surface"], Reader::join(path, "surface"));
+  d.sites = r.names(g["sites"], Reader::join(path, "sites"));
+  if (anchor) {
+    const std::string k = r.string(g["kind"], Reader::join(path, "kind"), "fixed or on_surface");
+    if (k == "fixed") d.kind = PlanAnchor::Kind::Fixed;
+    else if (k == "on_surface") d.kind = PlanAnchor::Kind::OnSurface;
+    else r.fail(Reader::join(path, "kind"), fmt::format("'{}': expected fixed or on_surface", quote_input(k)));
+    if (g.contains("window")) d.window = r.window(g["window"], Reader::join(path, "window"));
+  }
+  if (g.contains("note")) (void)r.string(g["note"], Reader::join(path, "note"));
+  return d;
+}
+
+LoadDef read_load(const Reader& r, const json& l, const std::string& path) {
+  if (!l.is_object() || !l.contains("kind")) r.fail(Reader::join(path, "kind"), "is missing (hand_held or band)");
+  const std::string kind = r.string(l["kind"], Reader::join(path, "kind"), "hand_held or band");
+  LoadDef d;
+  if (kind == "hand_held") {
+    r.object(l, path, {"kind", "name", "mass", "window", "when", "source", "status", "note"}, {"kind", "name", "mass"});
+    d.kind = PlanLoad::Kind::HandHeld;
+    d.mass = r.value(l["mass"], Reader::join(path, "mass"));
+  } else if (kind == "band") {
+    r.object(l, path, {"kind", "name", "site", "site_b", "anchor", "stiffness", "rest_length", "window", "when", "source", "status", "note"},
+             {"kind", "name", "site", "stiffness", "rest_length"});
+    d.kind = PlanLoad::Kind::Band;
+    d.site = r.name(l["site"], Reader::join(path, "site"));
+    if (l.contains("site_b")) d.site_b = r.name(l["site_b"], Reader::join(path, "site_b"));
+    if (l.contains("anchor")) {
+      if (!d.site_b.empty()) r.fail(Reader::join(path, "anchor"), "a band runs to site_b or to a world anchor, not both");
+      d.anchor = r.vec3(l["anchor"], Reader::join(path, "anchor"));
+    }
+    d.stiffness = r.value(l["stiffness"], Reader::join(path, "stiffness"));
+    d.rest_length = r.value(l["rest_length"], Reader::join(path, "rest_length"));
+  } else {
+    r.fail(Reader::join(path, "kind"), fmt::format("'{}': expected hand_held or band", quote_input(kind)));
+  }
+  d.name = r.name(l["name"], Reader::join(path, "name"));
+  if (l.contains("window")) d.window = r.window(l["window"], Reader::join(path, "window"));
+  if (l.contains("when")) d.when = r.value(l["when"], Reader::join(path, "when"));
+  r.provenance(l, path, false);
+  if (l.contains("note")) (void)r.string(l["note"], Reader::join(path, "note"));
+  return d;
+}
+
+BalanceDef read_balance(const Reader& r, const json& b, const std::string& path) {
+  if (!b.is_object() || !b.contains("generator")) r.fail(Reader::join(path, "generator"), "is missing (" + activity_generator_names(GeneratorRole::Balance) + ")");
+  const std::string g = r.string(b["generator"], Reader::join(path, "generator"));
+  const ActivityGenerator* gen = find_activity_generator(g, GeneratorRole::Balance);
+  if (!gen) r.fail(Reader::join(path, "generator"), fmt::format("unknown balance generator '{}' (known: {})", quote_input(g), activity_generator_names(GeneratorRole::Balance)));
+  for (auto it = b.begin(); it != b.end(); ++it) {
+    bool ok = it.key() == "generator" || it.key() == "source" || it.key() == "status" || it.key() == "note";
+    for (auto f : gen->fields) ok = ok || it.key() == f;
+    if (!ok) r.fail(Reader::join(path, it.key()), fmt::format("unknown field '{}' for the {} generator", quote_input(it.key(), 40), g));
+  }
+  for (const char* f : {"axis", "coordinates", "support_sites"})
+    if (!b.contains(f)) r.fail(Reader::join(path, f), "is missing");
+  BalanceDef d;
+  d.capture = g == "capture_point";
+  d.axis = r.axis(b["axis"], Reader::join(path, "axis"));
+  const std::string cp = Reader::join(path, "coordinates");
+  const json& cs = r.array(b["coordinates"], cp, true);
+  for (std::size_t i = 0; i < cs.size(); ++i) {
+    r.object(cs[i], Reader::at(cp, i), {"coordinate", "gain"}, {"coordinate", "gain"});
+    d.coordinates.emplace_back(r.name(cs[i]["coordinate"], Reader::join(Reader::at(cp, i), "coordinate")),
+                               r.value(cs[i]["gain"], Reader::join(Reader::at(cp, i), "gain")));
+  }
+  d.support_sites = r.names(b["support_sites"], Reader::join(path, "support_sites"));
+  if (b.contains("window")) d.window = r.window(b["window"], Reader::join(path, "window"));
+  if (b.contains("ramp")) d.ramp = r.value(b["ramp"], Reader::join(path, "ramp"));
+  r.provenance(b, path, false);
+  if (b.contains("note")) (void)r.string(b["note"], Reader::join(path, "note"));
+  return d;
+}
+
+GaitDef read_motion(const Reader& r, const json& m, Definition& def) {
+  if (!m.is_object() || !m.contains("generator")) r.fail("motion.generator", "is missing (" + activity_generator_names(GeneratorRole::Motion) + ")");
+  const std::string g = r.string(m["generator"], "motion.generator");
+  const ActivityGenerator* gen = find_activity_generator(g, GeneratorRole::Motion);
+  if (!gen) r.fail("motion.generator", fmt::format("unknown motion generator '{}' (known: {})", quote_input(g), activity_generator_names(GeneratorRole::Motion)));
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    bool ok = it.key() == "generator" || it.key() == "source" || it.key() == "status" || it.key() == "note";
+    for (auto f : gen->fields) ok = ok || it.key() == f;
+    if (!ok) r.fail("motion." + it.key(), fmt::format("unknown field '{}' for the {} generator", quote_input(it.key(), 40), g));
+  }
+  r.provenance(m, "motion", false);
+  GaitDef d;
+  if (g != "periodic_gait") return d;
+  if (!m.contains("support_sites")) r.fail("motion.support_sites", "is missing");
+  d.support_sites = r.names(m["support_sites"], "motion.support_sites");
+  if (m.contains("feet")) {
+    const json& feet = r.array(m["feet"], "motion.feet", true);
+    for (std::size_t i = 0; i < feet.size(); ++i) {
+      const std::string p = Reader::at("motion.feet", i);
+      r.object(feet[i], p, {"side", "heel_strike"}, {"side", "heel_strike"});
+      const std::string side = r.string(feet[i]["side"], Reader::join(p, "side"), "r or l");
+      if (side != "r" && side != "l") r.fail(Reader::join(p, "side"), "expected r or l");
+      d.feet.emplace_back(side, r.number(feet[i]["heel_strike"], Reader::join(p, "heel_strike"), 0, 1));
+    }
+  }
+  if (m.contains("stance_fraction")) d.stance_fraction = r.number(m["stance_fraction"], "motion.stance_fraction", 0.5, 0.75);
+  if (m.contains("harmonics")) {
+    d.harmonics = static_cast<int>(r.number(m["harmonics"], "motion.harmonics", 1, 50));
+    if (d.harmonics != m["harmonics"].get<double>()) r.fail("motion.harmonics", "expected a whole number");
+  }
+  (void)def;
+  return d;
+}
+
+std::shared_ptr<const Definition> read_definition(const json& doc, const std::string& file) {
+  Reader r(file);
+  r.object(doc, "",
+           {"name", "description", "time_reversed", "parameters", "constants", "derived", "duration", "frames", "motion", "initial", "tracks",
+            "surfaces", "contacts", "anchors", "loads", "balance", "note", "format"},
+           {"name", "description", "tracks"});
+  auto d = std::make_shared<Definition>();
+  d->file = file;
+  d->name = r.name(doc["name"], "name");
+  d->description = r.string(doc["description"], "description");
+  if (doc.contains("format") && doc["format"] != "weaklink-activity-1") r.fail("format", "expected \"weaklink-activity-1\"");
+  if (doc.contains("note")) (void)r.string(doc["note"], "note");
+  if (doc.contains("time_reversed")) d->time_reversed = r.boolean(doc["time_reversed"], "time_reversed");
+  for (const auto& [n, v] : builtin_variables()) r.variables.push_back(n);
+  read_parameters(r, doc, *d, r);
+  read_constants(r, doc, *d, r);
+  read_derived(r, doc, *d, r);
+  d->variables = r.variables;
+  d->duration = r.value(doc.contains("duration") ? doc["duration"] : json("duration"), "duration");
+  d->frames = r.value(doc.contains("frames") ? doc["frames"] : json("frames"), "frames");
+  if (doc.contains("motion")) {
+    const GaitDef g = read_motion(r, doc["motion"], *d);
+    if (!g.support_sites.empty()) d->gait = g;
+  }
+  const auto list = [&](const char* field, auto read) {
+    if (!doc.contains(field)) return;
+    const json& a = r.array(doc[field], field);
+    if (a.size() > 1000) r.fail(field, "more than 1000 entries");
+    for (std::size_t i = 0; i < a.size(); ++i) read(a[i], Reader::at(field, i));
+  };
+  std::set<std::string> seen;
+  list("tracks", [&](const json& t, const std::string& p) {
+    d->tracks.push_back(read_track(r, t, p));
+    if (!seen.insert(d->tracks.back().coordinate).second) r.fail(Reader::join(p, "coordinate"), "a second track for '" + d->tracks.back().coordinate + "'");
+    if (d->time_reversed && (d->tracks.back().kind == TrackDef::Kind::Sinusoid || d->tracks.back().kind == TrackDef::Kind::FourierCurve))
+      r.fail(p, "time_reversed applies to constant and keyed tracks only");
+  });
+  seen.clear();
+  list("surfaces", [&](const json& s, const std::string& p) {
+    d->surfaces.push_back(read_surface(r, s, p));
+    if (!seen.insert(d->surfaces.back().name).second) r.fail(Reader::join(p, "name"), "a second surface named '" + d->surfaces.back().name + "'");
+  });
+  const auto check_surface = [&](const std::string& name, const std::string& p) {
+    if (!seen.count(name)) r.fail(p, fmt::format("no surface named '{}' in surfaces", name));
+  };
+  list("contacts", [&](const json& g, const std::string& p) {
+    d->contacts.push_back(read_site_group(r, g, p, false));
+    check_surface(d->contacts.back().surface, Reader::join(p, "surface"));
+  });
+  list("anchors", [&](const json& g, const std::string& p) {
+    d->anchors.push_back(read_site_group(r, g, p, true));
+    check_surface(d->anchors.back().surface, Reader::join(p, "surface"));
+  });
+  list("loads", [&](const json& l, const std::string& p) { d->loads.push_back(read_load(r, l, p)); });
+  list("balance", [&](const json& b, const std::string& p) {
+    if (d->gait) r.fail(p, "periodic_gait keeps its own balance (motion.feet); balance entries are for anchored_poses");
+    d->balance.push_back(read_balance(r, b, p));
+  });
+  list("initial", [&](const json& v, const std::string& p) {
+    r.object(v, p, {"coordinate", "unit", "value", "source", "status", "note"}, {"coordinate", "unit", "value"});
+    r.provenance(v, p, false);
+    d->initial.push_back({r.name(v["coordinate"], Reader::join(p, "coordinate")), r.unit_scale(v, p), r.value(v["value"], Reader::join(p, "value"))});
+  });
+  // The pose grid of the default frames and duration (ActivityPlan::pose_rate): the frames whose
+  // results are documented and tested; asking for more frames samples the same motion.
+  double frames = 0, duration = 0;
+  for (const auto& p : d->parameters) {
+    if (p.name == "frames") frames = p.value;
+    if (p.name == "duration") duration = p.value;
+  }
+  if (!d->gait) d->pose_rate = frames > 1 && duration > 0 ? (frames - 1) / duration : 0.0;
+  return d;
+}
+
+// ---- the plan ------------------------------------------------------------------------------------
+
+class PlanBuilder {
+ public:
+  PlanBuilder(const Definition& d, const ActivityParameters& a) : d_(d) {
+    for (const auto& [n, v] : builtin_variables()) vars_.push_back(v);
+    for (const auto& p : d.parameters) vars_.push_back(a[p.name]);
+    vars_.insert(vars_.end(), d.constants.begin(), d.constants.end());
+    for (const auto& v : d.derived) vars_.push_back(v(vars_));
+  }
+
+  ActivityPlan build() {
+    ActivityPlan p;
+    p.duration = finite(d_.duration, "duration");
+    const double frames = finite(d_.frames, "frames");
+    if (!(p.duration > 0)) fail("duration", fmt::format("evaluates to {:g} s (expected a positive duration)", p.duration));
+    if (frames < 6 || frames > 100000 || frames != std::floor(frames)) fail("frames", fmt::format("evaluates to {:g} (expected a whole number from 6 to 100000)", frames));
+    p.frames = static_cast<int>(frames);
+    D_ = p.duration;
+    for (const auto& t : d_.tracks) p.tracks.emplace_back(t.coordinate, track(t));
+    for (const auto& s : d_.surfaces) p.surfaces.push_back(surface(s));
+    for (const auto& g : d_.contacts)
+      for (const auto& site : g.sites) p.contacts.push_back({site, g.surface});
+    for (const auto& g : d_.anchors) {
+      const auto [begin, end] = window(g.window, g.path + ".window");
+      for (const auto& site : g.sites) p.anchors.push_back({site, g.surface, g.kind, begin, end});
+    }
+    for (const auto& l : d_.loads)
+      if (!l.when || (*l.when)(vars_) > 0) p.loads.push_back(load(l));
+    for (const auto& b : d_.balance) p.balance.push_back(balance(b));
+    for (const auto& v : d_.initial) p.initial.emplace_back(v.coordinate, v.value(vars_) * v.scale);
+    p.solve_backwards = d_.time_reversed;
+    if (d_.gait) {
+      p.periodic = true;
+      p.support_sites = d_.gait->support_sites;
+      p.harmonics = d_.gait->harmonics;
+      p.stance_fraction = d_.gait->stance_fraction;
+      p.feet = d_.gait->feet;
+    } else {
+      p.pose_rate = d_.pose_rate;
+    }
+    return p;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const { throw_input_error(d_.file, path, what); }
+  double finite(const Value& v, const std::string& path) const {
+    const double x = v(vars_);
+    if (!std::isfinite(x)) fail(path, "evaluates to a number that is not finite");
+    return x;
+  }
+  // A fraction of the duration, mirrored when the activity is its base played backwards.
+  double fraction(const Value& v, const std::string& path) const {
+    const double f = finite(v, path);
+    if (f < 0 || f > 1) fail(path, fmt::format("evaluates to {:g} (expected a fraction of the duration, 0 to 1)", f));
+    return f;
+  }
+
+  std::pair<double, double> window(const Window& w, const std::string& path) const {
+    std::optional<double> from, to;
+    if (w.from) from = fraction(*w.from, path + ".from");
+    if (w.to) to = fraction(*w.to, path + ".to");
+    if (from && to && *from > *to) fail(path, "from is after to");
+    if (d_.time_reversed) {
+      std::optional<double> f2, t2;
+      if (to) f2 = 1 - *to;
+      if (from) t2 = 1 - *from;
+      from = f2;
+      to = t2;
+    }
+    return {from ? *from * D_ : kNoBegin, to ? *to * D_ : kNoEnd};
+  }
+
+  Track track(const TrackDef& t) const {
+    const double D = D_, scale = t.scale;
+    switch (t.kind) {
+      case TrackDef::Kind::Constant: {
+        const double v = finite(t.constant, t.path + ".constant") * scale;
+        return [v](double) { return v; };
+      }
+      case TrackDef::Kind::Keys: {
+        std::vector<std::pair<double, double>> k;
+        for (std::size_t i = 0; i < t.keys.size(); ++i) {
+          const std::string kp = fmt::format("{}.keys[{}]", t.path, i);
+          k.emplace_back(fraction(t.keys[i].first, kp + "[0]"), finite(t.keys[i].second, kp + "[1]"));
+          if (i > 0 && k[i].first < k[i - 1].first) fail(kp + "[0]", "the keys' fractions must not decrease");
+        }
+        if (d_.time_reversed) {
+          for (auto& e : k) e.first = 1 - e.first;
+          std::reverse(k.begin(), k.end());
+        }
+        // Minimum-jerk between the keys, held constant outside them.
+        return [D, scale, k = std::move(k)](double time) {
+          const double u = time / D;
+          if (u <= k.front().first) return k.front().second * scale;
+          for (std::size_t i = 1; i < k.size(); ++i)
+            if (u <= k[i].first) {
+              const double s = (u - k[i - 1].first) / (k[i].first - k[i - 1].first);
+              return (k[i - 1].second + (k[i].second - k[i - 1].second) * min_jerk(s)) * scale;
+            }
+          return k.back().second * scale;
+        };
+      }
+      case TrackDef::Kind::Sinusoid: {
+        const double mean = finite(t.mean, t.path + ".sinusoid.mean"), amplitude = finite(t.amplitude, t.path + ".sinusoid.amplitude"),
+                     peak_at = finite(t.peak_at, t.path + ".sinusoid.peak_at");
+        return [=](double time) { return (mean + amplitude * std::cos(2 * M_PI * (time / D - peak_at))) * scale; };
+      }
+      case TrackDef::Kind::FourierCurve: {
+        const double phase = finite(t.phase, t.path + ".phase");
+        return [curve = t.curve, D, phase, scale](double time) { return curve.value(time / D + phase, 1.0) * scale; };
+      }
+    }
+    return {};
+  }
+
+  Vec3 vec3(const Vec3Value& v, const std::string& path) const {
+    return {finite(v[0], path + "[0]"), finite(v[1], path + "[1]"), finite(v[2], path + "[2]")};
+  }
+
+  PlanSurface surface(const SurfaceDef& s) const {
+    PlanSurface p;
+    p.name = s.name;
+    if (s.point) p.point = vec3(*s.point, s.path + ".point");
+    if (s.normal) {
+      const Vec3 n = vec3(*s.normal, s.path + ".normal");
+      if (!(n.norm() > 1e-9)) fail(s.path + ".normal", "evaluates to a zero vector");
+      p.normal = n.normalized();
+    }
+    p.friction = finite(s.friction, s.path + ".friction");
+    if (p.friction < 0 || p.friction > 5) fail(s.path + ".friction", fmt::format("evaluates to {:g} (expected 0 to 5)", p.friction));
+    p.reach = finite(s.reach, s.path + ".reach");
+    if (!(p.reach > 0 && p.reach <= 1)) fail(s.path + ".reach", fmt::format("evaluates to {:g} m (expected more than 0, at most 1)", p.reach));
+    p.through_site = s.through_site;
+    if (!s.through_site.empty()) {
+      const double f = fraction(s.through_at, s.path + ".through_at");
+      p.through_time = (d_.time_reversed ? 1 - f : f) * D_;
+    }
+    p.normal_axis = s.normal_axis;
+    p.attached = s.attached;
+    if (s.normal_load) {
+      const double load = finite(*s.normal_load, s.path + ".normal_load");
+      if (load < 0) fail(s.path + ".normal_load", "evaluates to a negative load (N)");
+      p.normal_load = [load](double) { return load; };
+    }
+    return p;
+  }
+
+  PlanLoad load(const LoadDef& l) const {
+    PlanLoad p;
+    p.kind = l.kind;
+    p.name = l.name;
+    p.site = l.site;
+    p.site_b = l.site_b;
+    if (l.kind == PlanLoad::Kind::HandHeld) {
+      p.mass = finite(l.mass, "loads." + l.name + ".mass");
+      if (p.mass < 0) fail("loads." + l.name + ".mass", "evaluates to a negative mass");
+    } else {
+      if (l.anchor) p.anchor = vec3(*l.anchor, "loads." + l.name + ".anchor");
+      p.stiffness = finite(l.stiffness, "loads." + l.name + ".stiffness");
+      if (p.stiffness < 0) fail("loads." + l.name + ".stiffness", "evaluates to a negative stiffness");
+      p.rest_length = finite(l.rest_length, "loads." + l.name + ".rest_length");
+    }
+    std::tie(p.begin, p.end) = window(l.window, "loads." + l.name + ".window");
+    return p;
+  }
+
+  PlanBalance balance(const BalanceDef& b) const {
+    PlanBalance p;
+    p.axis = b.axis;
+    p.capture = b.capture;
+    for (const auto& [c, gain] : b.coordinates) p.coordinates.emplace_back(c, finite(gain, "balance." + c + ".gain"));
+    p.support_sites = b.support_sites;
+    std::tie(p.begin, p.end) = window(b.window, "balance.window");
+    p.ramp = finite(b.ramp, "balance.ramp");
+    if (p.ramp < 0) fail("balance.ramp", "evaluates to a negative time");
+    return p;
+  }
+
+  const Definition& d_;
+  std::vector<double> vars_;
+  double D_ = 1;
+};
+
+Activity make_activity(std::shared_ptr<const Definition> d, std::string json_text) {
+  Activity a;
+  a.name = d->name;
+  a.description = d->description;
+  a.parameters = d->parameters;
+  a.file = d->file;
+  a.json = std::move(json_text);
+  a.plan = [d](const ActivityParameters& p) { return PlanBuilder(*d, p).build(); };
+  // Validated once with the defaults: what only shows when evaluated (a fraction outside 0–1)
+  // is refused when the file is read, not later.
+  (void)a.plan(ActivityParameters{a.parameters});
+  return a;
+}
+
+json builtin_json(const std::string& name, const std::string& file, const std::string& where) {
+  const std::string path = "activities/" + name + ".json";
+  bool ok = name.size() <= 64 && !name.empty();
+  for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (!ok || !data::has_embedded_file(path))
+    throw_input_error(file, where, fmt::format("no built-in activity named '{}' (weaklink activities lists them)", quote_input(name)));
+  return io::parse_json_input(std::string(data::embedded_file(path)), "data/" + path);
+}
+
+Activity activity_from_json(const json& doc, const std::string& text, const std::string& file) {
+  return make_activity(read_definition(resolve_extends(doc, file, 0), file), text);
+}
+
+}  // namespace
+
+Activity parse_activity(const std::string& text, const std::string& file) {
+  return activity_from_json(io::parse_json_input(text, file), text, file);
+}
+
+Activity read_activity_file(const std::filesystem::path& path) {
+  const std::string text = io::read_text_file(path, io::ReadLimits{io::kMaxJsonBytes});
+  return parse_activity(text, path.string());
+}
+
+}  // namespace weaklink
