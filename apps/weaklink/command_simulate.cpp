@@ -12,6 +12,7 @@
 #include "chain/activities/contact_sites.hpp"
 #include "chain/simulation/simulate_activity.hpp"
 #include "chain/client/strength_profile.hpp"
+#include "core/error.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/storage.hpp"
@@ -29,7 +30,7 @@ void set_action(std::function<void()> f);
 namespace {
 
 struct SimulateOptions {
-  std::string activity, model, sex = "female", strength, output = ".";
+  std::string activity, activity_file, model, sex = "female", strength, output = ".";
   double height = 1.75, mass = 72, age = 40;
   std::vector<std::string> params;
 };
@@ -94,7 +95,9 @@ void write_results(const Model& model, const ActivityResult& r, io::OutputSet& o
 }
 
 void run_simulate(const SimulateOptions& o) {
-  const Activity& activity = find_activity(o.activity);
+  if (o.activity.empty() == o.activity_file.empty())
+    throw InputError("simulate: give either an ACTIVITY name (weaklink activities lists them) or --activity-file FILE");
+  const Activity activity = o.activity_file.empty() ? find_activity(o.activity) : read_activity_file(o.activity_file);
   const ActivityParameters params = activity_parameters(activity, o.params);
   io::OutputSet out(o.output, io::OutputMode::SharedFolder, "-o");
   ModelSpec spec;
@@ -137,7 +140,12 @@ void run_simulate(const SimulateOptions& o) {
   r.validity.throw_if_invalid("simulate " + activity.name);
 }
 
-void list_activities() {
+// `weaklink activities`: the library with its parameters; with --show NAME, one activity's data file.
+void list_activities(const std::string& show) {
+  if (!show.empty()) {
+    std::cout << find_activity(show).json;
+    return;
+  }
   for (const auto& a : activity_library()) {
     std::cout << fmt::format("{:<32} {}\n", a.name, a.description);
     for (const auto& p : a.parameters)
@@ -150,7 +158,8 @@ void list_activities() {
 void register_simulate_commands(CLI::App& app) {
   auto* cmd = app.add_subcommand("simulate", "Simulate an activity (weaklink activities lists them): contact forces, muscles, joint and lumbar loads");
   auto o = std::make_shared<SimulateOptions>();
-  cmd->add_option("ACTIVITY", o->activity, "Activity name")->required();
+  cmd->add_option("ACTIVITY", o->activity, "Activity name (or --activity-file)");
+  cmd->add_option("--activity-file", o->activity_file, "Your own activity as a JSON file (docs/activity-format.md)");
   cmd->add_option("--model", o->model, "OpenSim model (.osim) with gait2392/Rajagopal coordinate names; default: the generic model");
   cmd->add_option("--height", o->height, "Generic model: standing height, m")->default_val(1.75)->check(finite_number());
   cmd->add_option("--mass", o->mass, "Generic model: body mass, kg")->default_val(72)->check(finite_number());
@@ -162,7 +171,9 @@ void register_simulate_commands(CLI::App& app) {
   cmd->callback([o] { set_action([o] { run_simulate(*o); }); });
 
   auto* list = app.add_subcommand("activities", "List the built-in activities and their parameters");
-  list->callback([] { set_action(list_activities); });
+  auto show = std::make_shared<std::string>();
+  list->add_option("--show", *show, "Print one activity's data file (JSON, docs/activity-format.md)");
+  list->callback([show] { set_action([show] { list_activities(*show); }); });
 }
 
 }  // namespace weaklink::cli
