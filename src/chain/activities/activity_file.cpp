@@ -619,6 +619,13 @@ std::shared_ptr<const Definition> read_definition(const json& doc, const std::st
   read_constants(r, doc, *d, r);
   read_derived(r, doc, *d, r);
   d->variables = r.variables;
+  // Absent: the parameters of those names.
+  for (const char* f : {"duration", "frames"}) {
+    bool parameter = false;
+    for (const auto& p : d->parameters) parameter = parameter || p.name == f;
+    if (!doc.contains(f) && !parameter)
+      r.fail(f, fmt::format("is missing: a number, an expression, or a parameter named {} ({})", f, std::string(f) == "duration" ? "s" : "frames simulated"));
+  }
   d->duration = r.value(doc.contains("duration") ? doc["duration"] : json("duration"), "duration");
   d->frames = r.value(doc.contains("frames") ? doc["frames"] : json("frames"), "frames");
   if (doc.contains("motion")) {
