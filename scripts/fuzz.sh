@@ -17,7 +17,7 @@ if ! [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]]; then
 fi
 
 BUILD=build-fuzz
-TARGETS=(fuzz_osim fuzz_storage fuzz_trc fuzz_external_loads fuzz_setup fuzz_client_files)
+TARGETS=(fuzz_osim fuzz_storage fuzz_trc fuzz_external_loads fuzz_setup fuzz_client_files fuzz_activity_files)
 REFERENCE=../shared/opensim-reference
 MAX_SEED_BYTES=1048576  # also the -max_len of the runs
 SEPARATOR=$'\n@@weaklink-fuzz-datafile@@\n'  # see fuzz/fuzz_external_loads.cpp
@@ -89,6 +89,7 @@ seed_from() {  # seed_from DIR...: every file below DIR goes to the targets that
       *.sto | *.mot) add_seed fuzz_storage "$f" ;;
       *.sto.gz | *.mot.gz) add_gz_seed fuzz_storage "$f" ;;
       *.trc) add_seed fuzz_trc "$f" ;;
+      */activities/*.json | */catalogue/activity_*.json) add_seed fuzz_activity_files "$f" ;;
       *.csv | *.json) add_seed fuzz_client_files "$f" ;;
       *.trc.gz) add_gz_seed fuzz_trc "$f" ;;
       *.xml)

@@ -2,6 +2,7 @@
 // extends, validated field by field, and turned into the plan of one repetition for given
 // parameter values. Values may be numbers or expressions (core/expression.hpp) of the parameters,
 // constants and derived values; joint angles are in degrees in the file (tracks return radians).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "chain/activities/activity.hpp"
 #include "chain/activities/activity_generators.hpp"
+#include "chain/activities/contact_sites.hpp"
 #include "core/embedded_data.hpp"
 #include "core/error.hpp"
 #include "core/expression.hpp"
@@ -128,6 +130,7 @@ struct SiteGroupDef {
 };
 
 struct LoadDef {
+  std::string path;
   PlanLoad::Kind kind = PlanLoad::Kind::HandHeld;
   std::string name, site, site_b;
   std::optional<Vec3Value> anchor;
@@ -137,6 +140,7 @@ struct LoadDef {
 };
 
 struct BalanceDef {
+  std::string path;
   bool capture = false;
   int axis = 0;
   std::vector<std::pair<std::string, Value>> coordinates;
@@ -264,10 +268,20 @@ class Reader {
     }
     if (v.contains("source")) (void)string(v["source"], join(path, "source"), "a string naming the source");
   }
-  std::vector<std::string> names(const json& v, const std::string& path) const {
+  // A contact site (chain/activities/contact_sites.cpp lists them).
+  std::string site(const json& v, const std::string& path) const {
+    const std::string s = name(v, path);
+    for (const auto& known : contact_site_names())
+      if (known == s) return s;
+    std::string list;
+    for (const auto& known : contact_site_names()) list += (list.empty() ? "" : ", ") + known;
+    fail(path, fmt::format("no contact site named '{}' (known: {})", s, list));
+  }
+  std::vector<std::string> sites(const json& v, const std::string& path) const {
     array(v, path, true);
+    if (v.size() > 200) fail(path, "more than 200 sites");
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(name(v[i], at(path, i)));
+    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(site(v[i], at(path, i)));
     return out;
   }
   Window window(const json& v, const std::string& path) const {
@@ -468,7 +482,7 @@ SurfaceDef read_surface(const Reader& r, const json& s, const std::string& path)
   if (s.contains("normal")) d.normal = r.vec3(s["normal"], Reader::join(path, "normal"));
   d.friction = r.value(s["friction"], Reader::join(path, "friction"));
   d.reach = r.value(s["reach"], Reader::join(path, "reach"));
-  if (s.contains("through_site")) d.through_site = r.name(s["through_site"], Reader::join(path, "through_site"));
+  if (s.contains("through_site")) d.through_site = r.site(s["through_site"], Reader::join(path, "through_site"));
   if (s.contains("through_at")) {
     if (d.through_site.empty()) r.fail(Reader::join(path, "through_at"), "needs through_site");
     d.through_at = r.value(s["through_at"], Reader::join(path, "through_at"));
@@ -494,7 +508,7 @@ SiteGroupDef read_site_group(const Reader& r, const json& g, const std::string& 
   SiteGroupDef d;
   d.path = path;
   d.surface = r.name(g["surface"], Reader::join(path, "surface"));
-  d.sites = r.names(g["sites"], Reader::join(path, "sites"));
+  d.sites = r.sites(g["sites"], Reader::join(path, "sites"));
   if (anchor) {
     const std::string k = r.string(g["kind"], Reader::join(path, "kind"), "fixed or on_surface");
     if (k == "fixed") d.kind = PlanAnchor::Kind::Fixed;
@@ -510,6 +524,7 @@ LoadDef read_load(const Reader& r, const json& l, const std::string& path) {
   if (!l.is_object() || !l.contains("kind")) r.fail(Reader::join(path, "kind"), "is missing (hand_held or band)");
   const std::string kind = r.string(l["kind"], Reader::join(path, "kind"), "hand_held or band");
   LoadDef d;
+  d.path = path;
   if (kind == "hand_held") {
     r.object(l, path, {"kind", "name", "mass", "window", "when", "source", "status", "note"}, {"kind", "name", "mass"});
     d.kind = PlanLoad::Kind::HandHeld;
@@ -518,8 +533,8 @@ LoadDef read_load(const Reader& r, const json& l, const std::string& path) {
     r.object(l, path, {"kind", "name", "site", "site_b", "anchor", "stiffness", "rest_length", "window", "when", "source", "status", "note"},
              {"kind", "name", "site", "stiffness", "rest_length"});
     d.kind = PlanLoad::Kind::Band;
-    d.site = r.name(l["site"], Reader::join(path, "site"));
-    if (l.contains("site_b")) d.site_b = r.name(l["site_b"], Reader::join(path, "site_b"));
+    d.site = r.site(l["site"], Reader::join(path, "site"));
+    if (l.contains("site_b")) d.site_b = r.site(l["site_b"], Reader::join(path, "site_b"));
     if (l.contains("anchor")) {
       if (!d.site_b.empty()) r.fail(Reader::join(path, "anchor"), "a band runs to site_b or to a world anchor, not both");
       d.anchor = r.vec3(l["anchor"], Reader::join(path, "anchor"));
@@ -550,6 +565,7 @@ BalanceDef read_balance(const Reader& r, const json& b, const std::string& path)
   for (const char* f : {"axis", "coordinates", "support_sites"})
     if (!b.contains(f)) r.fail(Reader::join(path, f), "is missing");
   BalanceDef d;
+  d.path = path;
   d.capture = g == "capture_point";
   d.axis = r.axis(b["axis"], Reader::join(path, "axis"));
   const std::string cp = Reader::join(path, "coordinates");
@@ -559,7 +575,7 @@ BalanceDef read_balance(const Reader& r, const json& b, const std::string& path)
     d.coordinates.emplace_back(r.name(cs[i]["coordinate"], Reader::join(Reader::at(cp, i), "coordinate")),
                                r.value(cs[i]["gain"], Reader::join(Reader::at(cp, i), "gain")));
   }
-  d.support_sites = r.names(b["support_sites"], Reader::join(path, "support_sites"));
+  d.support_sites = r.sites(b["support_sites"], Reader::join(path, "support_sites"));
   if (b.contains("window")) d.window = r.window(b["window"], Reader::join(path, "window"));
   if (b.contains("ramp")) d.ramp = r.value(b["ramp"], Reader::join(path, "ramp"));
   r.provenance(b, path, false);
@@ -581,7 +597,7 @@ GaitDef read_motion(const Reader& r, const json& m, Definition& def) {
   GaitDef d;
   if (g != "periodic_gait") return d;
   if (!m.contains("support_sites")) r.fail("motion.support_sites", "is missing");
-  d.support_sites = r.names(m["support_sites"], "motion.support_sites");
+  d.support_sites = r.sites(m["support_sites"], "motion.support_sites");
   if (m.contains("feet")) {
     const json& feet = r.array(m["feet"], "motion.feet", true);
     for (std::size_t i = 0; i < feet.size(); ++i) {
@@ -665,6 +681,11 @@ std::shared_ptr<const Definition> read_definition(const json& doc, const std::st
   list("balance", [&](const json& b, const std::string& p) {
     if (d->gait) r.fail(p, "periodic_gait keeps its own balance (motion.feet); balance entries are for anchored_poses");
     d->balance.push_back(read_balance(r, b, p));
+    for (std::size_t i = 0; i < d->balance.back().coordinates.size(); ++i) {
+      bool tracked = false;
+      for (const auto& t : d->tracks) tracked = tracked || t.coordinate == d->balance.back().coordinates[i].first;
+      if (!tracked) r.fail(fmt::format("{}.coordinates[{}].coordinate", p, i), "balance offsets a tracked coordinate: this one has no track");
+    }
   });
   list("initial", [&](const json& v, const std::string& p) {
     r.object(v, p, {"coordinate", "unit", "value", "source", "status", "note"}, {"coordinate", "unit", "value"});
@@ -837,15 +858,15 @@ class PlanBuilder {
     p.site = l.site;
     p.site_b = l.site_b;
     if (l.kind == PlanLoad::Kind::HandHeld) {
-      p.mass = finite(l.mass, "loads." + l.name + ".mass");
-      if (p.mass < 0) fail("loads." + l.name + ".mass", "evaluates to a negative mass");
+      p.mass = finite(l.mass, l.path + ".mass");
+      if (p.mass < 0) fail(l.path + ".mass", "evaluates to a negative mass");
     } else {
-      if (l.anchor) p.anchor = vec3(*l.anchor, "loads." + l.name + ".anchor");
-      p.stiffness = finite(l.stiffness, "loads." + l.name + ".stiffness");
-      if (p.stiffness < 0) fail("loads." + l.name + ".stiffness", "evaluates to a negative stiffness");
-      p.rest_length = finite(l.rest_length, "loads." + l.name + ".rest_length");
+      if (l.anchor) p.anchor = vec3(*l.anchor, l.path + ".anchor");
+      p.stiffness = finite(l.stiffness, l.path + ".stiffness");
+      if (p.stiffness < 0) fail(l.path + ".stiffness", "evaluates to a negative stiffness");
+      p.rest_length = finite(l.rest_length, l.path + ".rest_length");
     }
-    std::tie(p.begin, p.end) = window(l.window, "loads." + l.name + ".window");
+    std::tie(p.begin, p.end) = window(l.window, l.path + ".window");
     return p;
   }
 
@@ -853,11 +874,12 @@ class PlanBuilder {
     PlanBalance p;
     p.axis = b.axis;
     p.capture = b.capture;
-    for (const auto& [c, gain] : b.coordinates) p.coordinates.emplace_back(c, finite(gain, "balance." + c + ".gain"));
+    for (std::size_t i = 0; i < b.coordinates.size(); ++i)
+      p.coordinates.emplace_back(b.coordinates[i].first, finite(b.coordinates[i].second, fmt::format("{}.coordinates[{}].gain", b.path, i)));
     p.support_sites = b.support_sites;
-    std::tie(p.begin, p.end) = window(b.window, "balance.window");
-    p.ramp = finite(b.ramp, "balance.ramp");
-    if (p.ramp < 0) fail("balance.ramp", "evaluates to a negative time");
+    std::tie(p.begin, p.end) = window(b.window, b.path + ".window");
+    p.ramp = finite(b.ramp, b.path + ".ramp");
+    if (p.ramp < 0) fail(b.path + ".ramp", "evaluates to a negative time");
     return p;
   }
 
