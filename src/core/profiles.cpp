@@ -27,12 +27,23 @@ double FourierSeries::value(double x, double period) const {
   return v;
 }
 
-void FourierSeries::harmonic(int k, double x, double period, double& f, double& df, double& ddf) const {
-  const double w = 2 * M_PI * k * x / period, wk = 2 * M_PI * k / period;
-  const double c = std::cos(w), sn = std::sin(w), ak = a[static_cast<std::size_t>(k)], bk = b[static_cast<std::size_t>(k)];
-  f = ak * c + bk * sn;
-  df = wk * (-ak * sn + bk * c);
-  ddf = -wk * wk * (ak * c + bk * sn);
+std::vector<double> fourier_low_pass(std::span<const double> y, int harmonics) {
+  const int n = static_cast<int>(y.size());
+  std::vector<double> smooth(y.size(), 0.0);
+  for (int k = 0; k <= harmonics; ++k) {
+    double a = 0, b = 0;
+    for (int i = 0; i < n; ++i) {
+      const double w = 2 * M_PI * k * i / n;
+      a += y[static_cast<std::size_t>(i)] * std::cos(w);
+      b += y[static_cast<std::size_t>(i)] * std::sin(w);
+    }
+    const double scale = k == 0 ? 1.0 / n : 2.0 / n;
+    for (int i = 0; i < n; ++i) {
+      const double w = 2 * M_PI * k * i / n;
+      smooth[static_cast<std::size_t>(i)] += scale * (a * std::cos(w) + b * std::sin(w));
+    }
+  }
+  return smooth;
 }
 
 }  // namespace weaklink

@@ -26,8 +26,11 @@ struct FourierSeries {
 
   int harmonics() const { return static_cast<int>(a.size()) - 1; }
   double value(double x, double period) const;
-  // Harmonic k alone (k ≥ 1): a_k cos(w) + b_k sin(w), its first and second derivatives in x.
-  void harmonic(int k, double x, double period, double& f, double& df, double& ddf) const;
 };
+
+// n samples of one period (y_i at i/n of it) low-pass filtered: their Fourier series truncated at
+// `harmonics`, evaluated at the samples. The same series as FourierSeries::fit gives, its sums
+// taken before scaling (the rounding the walking motion's pelvis height was built with).
+std::vector<double> fourier_low_pass(std::span<const double> y, int harmonics);
 
 }  // namespace weaklink

@@ -62,7 +62,7 @@ TEST(ActivityFiles, MovementVariablesAreCarried) {
 
 TEST(ActivityFiles, EveryGeneratorHasARole) {
   for (const auto& g : activity_generators()) EXPECT_EQ(find_activity_generator(g.name, g.role), &g);
-  EXPECT_EQ(find_activity_generator("periodic_gait", GeneratorRole::Track), nullptr);
+  EXPECT_EQ(find_activity_generator("periodic_gait", GeneratorRole::ComputedTrack), nullptr);
 }
 
 // A minimal valid activity with one field replaced by `field_json` (or added).

@@ -400,8 +400,8 @@ TrackDef read_track(const Reader& r, const json& t, const std::string& path) {
   const ActivityGenerator* generator = nullptr;
   if (t.contains("generator")) {
     const std::string g = r.string(t["generator"], Reader::join(path, "generator"));
-    generator = find_activity_generator(g, GeneratorRole::Track);
-    if (!generator) r.fail(Reader::join(path, "generator"), fmt::format("unknown track generator '{}' (known: {})", quote_input(g), activity_generator_names(GeneratorRole::Track)));
+    generator = find_activity_generator(g, GeneratorRole::ComputedTrack);
+    if (!generator) r.fail(Reader::join(path, "generator"), fmt::format("unknown track generator '{}' (known: {})", quote_input(g), activity_generator_names(GeneratorRole::ComputedTrack)));
     allowed.push_back("generator");
     allowed.insert(allowed.end(), generator->fields.begin(), generator->fields.end());
   } else {

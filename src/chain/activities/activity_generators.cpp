@@ -13,7 +13,7 @@ const std::array<ActivityGenerator, 5> kGenerators{{
      "one periodic cycle of walking: the pelvis moves forward at the speed that keeps the stance foot still and "
      "keeps the lowest support site on the floor; with `feet`, it sways so that the zero-moment point follows "
      "the feet's centres of pressure"},
-    {"fourier_curve", GeneratorRole::Track, {"table", "x", "y", "period", "harmonics", "phase"},
+    {"fourier_curve", GeneratorRole::ComputedTrack, {"table", "x", "y", "period", "harmonics", "phase"},
      "a periodic curve from a data table (data/), smoothed by its Fourier series truncated at `harmonics`, "
      "shifted by `phase` (fraction of the cycle)"},
     {"static_balance", GeneratorRole::Balance, {"axis", "coordinates", "support_sites", "window", "ramp"},

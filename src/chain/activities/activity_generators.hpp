@@ -10,7 +10,7 @@ namespace weaklink {
 
 enum class GeneratorRole {
   Motion,   // how the poses are made (top-level "motion")
-  Track,    // a computed joint-angle track (an entry of "tracks")
+  ComputedTrack,  // a computed joint-angle track (an entry of "tracks")
   Balance,  // how the body keeps its balance (an entry of "balance")
 };
 

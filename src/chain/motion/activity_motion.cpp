@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "chain/activities/contact_sites.hpp"
 #include "core/error.hpp"
 #include "core/natural_spline.hpp"
+#include "core/profiles.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "kinematics/inverse_kinematics.hpp"
@@ -30,10 +32,11 @@ constexpr double kFreeCoordinateWeight = 1e-6;
 constexpr double kArmToGripPerStature = 0.186 + 0.146 + 0.5 * 0.108;
 constexpr double kLegPerStature = 0.530 - 0.039;
 
-// 0 before s = 0, 1 after s = 1, minimum-jerk between.
-double min_jerk_ramp(double s) {
-  s = std::clamp(s, 0.0, 1.0);
-  return s * s * s * (10.0 + s * (-15.0 + 6.0 * s));
+// 0, 1, ..., n − 1: the frames of a periodic motion as sample positions over its period n.
+std::vector<double> frame_indices(int n) {
+  std::vector<double> x(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) x[static_cast<std::size_t>(i)] = i;
+  return x;
 }
 
 [[noreturn]] void fail(const std::string& activity, const std::string& what) {
@@ -132,75 +135,133 @@ class Builder {
     for (const auto& t : tracks_) q[t.coordinate] = t.sign * (*t.track)(time(i));
   }
 
+  // ---- non-periodic motions: poses meeting the tracks, the anchors and the balance -----------------
+
+  // An anchor as the pose solver meets it.
+  struct AnchorGoal {
+    SiteRef site;
+    int surface;
+    PlanAnchor::Kind kind;
+    double begin, end;
+    bool fixed_set = false;
+    Vec3 fixed = Vec3::Zero();
+  };
+  // A balance entry being met: the tracks it offsets (index into tracks_, gain) and its support.
+  struct BalanceState {
+    const PlanBalance* spec;
+    std::vector<std::pair<int, double>> tracks;
+    std::vector<SiteRef> support;
+    double full = 0, slope = 0;     // the offset that balances fully, and d(imbalance)/d(offset)
+    double weight = 0, offset = 0;  // this frame's share of it, and the offset applied
+    bool started = false;           // capture: the window has opened
+    double xi = 0, x0 = 0, t0 = 0, omega = 0;
+  };
+  // The state of solving one motion's poses, frame after frame, each warm-started from the last.
+  struct PoseSolve {
+    std::vector<AnchorGoal> goals;
+    std::vector<IKMarkerGoal> marker_goals;
+    std::vector<IKCoordinateGoal> coordinate_goals;
+    std::vector<double> rest;  // target per free coordinate, goals after the tracks
+    std::unique_ptr<IKProblem> problem;
+    std::unique_ptr<IKWorkspace> ws;
+    Eigen::VectorXd q;
+    std::vector<double> observed, targets;
+    std::vector<char> placed, surface_anchored;  // per surface
+    std::vector<BalanceState> balances;
+    double hand_mass = 0, arm = 0;  // hand-held mass and the arm's length to the grip
+    SiteRef shoulder_r, shoulder_l;
+    double now = 0;  // the time of the frame being solved
+  };
+
   // Poses meeting the angle tracks and the anchors, frame by frame, warm-started.
   void anchored_poses() {
-    struct Goal {
-      SiteRef site;
-      int surface;
-      PlanAnchor::Kind kind;
-      double begin, end;
-      bool fixed_set = false;
-      Vec3 fixed = Vec3::Zero();
-    };
-    std::vector<Goal> goals;
-    std::vector<IKMarkerGoal> marker_goals;
+    PoseSolve s;
+    add_anchor_goals(s);
+    add_coordinate_goals(s);
+    s.problem = std::make_unique<IKProblem>(m_, s.marker_goals, s.coordinate_goals);
+    s.ws = std::make_unique<IKWorkspace>(*s.problem);
+    s.observed.assign(3 * s.goals.size(), kNaN);
+    s.targets.assign(tracks_.size(), 0.0);
+    s.targets.insert(s.targets.end(), s.rest.begin(), s.rest.end());
+    s.placed.assign(plan_.surfaces.size(), 0);
+    s.surface_anchored.assign(plan_.surfaces.size(), 0);
+    for (const auto& goal : s.goals) s.surface_anchored[static_cast<std::size_t>(goal.surface)] = 1;
+    for (std::size_t k = 0; k < plan_.surfaces.size(); ++k) s.placed[k] = plan_.surfaces[k].through_site.empty();
+    add_balances(s);
+    add_hand_held_mass(s);
+
+    bool first_repeated = false;
+    Vec3 previous_com = Vec3::Zero();
+    double previous_time = 0;
+    for (int j = 0; j < frames_; ++j) {
+      const int i = plan_.solve_backwards ? frames_ - 1 - j : j;
+      const double t = time(i);
+      s.now = t;
+      set_balance_weights(s, t);
+      solve_pose(s, t, j == 0);
+      // Surfaces placed through a site in the first frame solved: those carrying anchors now, and
+      // the frame solved again with those anchors (before balancing, so that balance acts on the
+      // supported body); the others once the frame is balanced (below).
+      if (j == 0 && place_surfaces_through_sites(s, t, true)) solve_pose(s, t, false);
+      if (fix_anchors_starting_now(s, t)) solve_pose(s, t, false);
+      start_capture_balances(s, t, j == 0, previous_com, previous_time);
+      balance_pose(s, t);
+      if (j == 0) place_surfaces_through_sites(s, t, false);
+      record_pose_errors(s, t);
+      out_.motion.q.row(i) = s.q.transpose();
+      // The first frame once more, now that its anchors are fixed and its surfaces placed: the same
+      // procedure as every later frame, so that the motion does not jump after its first frame.
+      if (j == 0 && !first_repeated) {
+        first_repeated = true;
+        --j;
+        continue;
+      }
+      previous_com = centre_of_mass(s);
+      previous_time = t;
+    }
+    place_surfaces_at_later_times(s);
+  }
+
+  void add_anchor_goals(PoseSolve& s) const {
     for (const auto& a : plan_.anchors) {
-      const int s = surface_index(a.surface);
-      const PlanSurface& ps = plan_.surfaces[static_cast<std::size_t>(s)];
+      const int k = surface_index(a.surface);
+      const PlanSurface& ps = plan_.surfaces[static_cast<std::size_t>(k)];
       const double first_time = plan_.solve_backwards ? plan_.duration : 0.0;
       if (!ps.through_site.empty() && std::abs(ps.through_time - first_time) > 1e-9)
         fail(name_, "anchor '" + a.site + "' is on surface '" + a.surface + "', which is placed after the first frame solved");
-      goals.push_back({site(a.site), s, a.kind, a.begin, a.end});
-      marker_goals.push_back({goals.back().site.marker, 1.0});
+      s.goals.push_back({site(a.site), k, a.kind, a.begin, a.end});
+      s.marker_goals.push_back({s.goals.back().site.marker, 1.0});
     }
-    // Tracks far outweigh the anchors' metres: where both can hold, both do (the free coordinates
-    // take the anchors); where they conflict the tracks win and the anchor error says so.
-    std::vector<IKCoordinateGoal> coordinate_goals;
-    for (const auto& t : tracks_) coordinate_goals.push_back({t.coordinate, 1e4});
-    Eigen::VectorXd q = m_.default_q();
+  }
+
+  // Tracks far outweigh the anchors' metres: where both can hold, both do (the free coordinates
+  // take the anchors); where they conflict the tracks win and the anchor error says so.
+  void add_coordinate_goals(PoseSolve& s) const {
+    for (const auto& t : tracks_) s.coordinate_goals.push_back({t.coordinate, 1e4});
+    s.q = m_.default_q();
     for (const auto& [name, value] : plan_.initial) {
       const int c = m_.find_coordinate(name);
       if (c < 0) fail(name_, "the model has no coordinate '" + name + "'");
-      q[c] = anatomical_sign(m_, c) * value;
+      s.q[c] = anatomical_sign(m_, c) * value;
     }
     // The free coordinates are pulled, a million times more weakly than the anchors, towards the
     // starting pose. Where the anchors leave a free direction (feet and shoulders on the floor
     // let the hips and ankles trade angles) the pose is then unique at every instant, not
     // wherever the warm start drifted: without this the drift is noise that the splines turn
     // into accelerations growing as 1/dt², and results that change with the number of frames.
-    std::vector<double> rest;  // target per free coordinate, goals after the tracks
-    {
-      std::vector<char> tracked(static_cast<std::size_t>(m_.nq()), 0);
-      for (const auto& t : tracks_) tracked[static_cast<std::size_t>(t.coordinate)] = 1;
-      for (int c = 0; c < m_.nq(); ++c) {
-        const Coordinate& co = m_.coordinates[static_cast<std::size_t>(c)];
-        if (tracked[static_cast<std::size_t>(c)] || co.locked || co.coupler >= 0) continue;
-        coordinate_goals.push_back({c, kFreeCoordinateWeight});
-        rest.push_back(q[c]);
-      }
+    std::vector<char> tracked(static_cast<std::size_t>(m_.nq()), 0);
+    for (const auto& t : tracks_) tracked[static_cast<std::size_t>(t.coordinate)] = 1;
+    for (int c = 0; c < m_.nq(); ++c) {
+      const Coordinate& co = m_.coordinates[static_cast<std::size_t>(c)];
+      if (tracked[static_cast<std::size_t>(c)] || co.locked || co.coupler >= 0) continue;
+      s.coordinate_goals.push_back({c, kFreeCoordinateWeight});
+      s.rest.push_back(s.q[c]);
     }
-    IKProblem problem(m_, marker_goals, coordinate_goals);
-    IKWorkspace ws(problem);
-    const int ng = static_cast<int>(goals.size());
-    std::vector<double> observed(3 * static_cast<std::size_t>(ng), kNaN), targets(tracks_.size());
-    targets.insert(targets.end(), rest.begin(), rest.end());
-    std::vector<char> placed(plan_.surfaces.size(), 0), surface_anchored(plan_.surfaces.size(), 0);
-    for (const auto& goal : goals) surface_anchored[static_cast<std::size_t>(goal.surface)] = 1;
-    for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) placed[s] = plan_.surfaces[s].through_site.empty();
+  }
 
-    // Balance: per spec, the tracks it offsets (index into tracks_, gain) and its support sites.
-    struct Balance {
-      const PlanBalance* spec;
-      std::vector<std::pair<int, double>> tracks;
-      std::vector<SiteRef> support;
-      double full = 0, slope = 0;  // the offset that balances fully, and d(imbalance)/d(offset)
-      double weight = 0, offset = 0;  // this frame's share of it, and the offset applied
-      bool started = false;           // capture: the window has opened
-      double xi = 0, x0 = 0, t0 = 0, omega = 0;
-    };
-    std::vector<Balance> balances;
+  void add_balances(PoseSolve& s) const {
     for (const auto& b : plan_.balance) {
-      Balance bal{&b, {}, {}};
+      BalanceState bal{&b, {}, {}};
       for (const auto& [name, gain] : b.coordinates) {
         int k = -1;
         for (std::size_t j = 0; j < tracks_.size(); ++j)
@@ -209,208 +270,209 @@ class Builder {
         bal.tracks.emplace_back(k, gain);
       }
       for (const auto& sname : b.support_sites) bal.support.push_back(site(sname));
-      balances.push_back(std::move(bal));
+      s.balances.push_back(std::move(bal));
     }
-    double hand_mass = 0;
+  }
+
+  void add_hand_held_mass(PoseSolve& s) {
     for (const auto& l : plan_.loads)
-      if (l.kind == PlanLoad::Kind::HandHeld) hand_mass += l.mass;
-    const double arm = hand_mass > 0 ? kArmToGripPerStature * stature() : 0.0;
-    const SiteRef shoulder_r = hand_mass > 0 ? site("shoulder_centre_r") : SiteRef{};
-    const SiteRef shoulder_l = hand_mass > 0 ? site("shoulder_centre_l") : SiteRef{};
+      if (l.kind == PlanLoad::Kind::HandHeld) s.hand_mass += l.mass;
+    s.arm = s.hand_mass > 0 ? kArmToGripPerStature * stature() : 0.0;
+    s.shoulder_r = s.hand_mass > 0 ? site("shoulder_centre_r") : SiteRef{};
+    s.shoulder_l = s.hand_mass > 0 ? site("shoulder_centre_l") : SiteRef{};
+  }
 
-    auto solve = [&](double t, bool first) {
-      for (std::size_t k = 0; k < tracks_.size(); ++k) targets[k] = tracks_[k].sign * (*tracks_[k].track)(t);
-      for (const auto& bal : balances)
-        for (const auto& [k, gain] : bal.tracks) targets[static_cast<std::size_t>(k)] += tracks_[static_cast<std::size_t>(k)].sign * gain * bal.offset;
-      // Alternate: solve, then move the sliding anchors' targets to their projections on the
-      // planes, until the projections stop moving.
-      for (int pass = 0; pass < 20; ++pass) {
-        double moved = 0;
-        calc_forward_kinematics(m_, data_, q);
-        for (int g = 0; g < ng; ++g) {
-          Goal& goal = goals[static_cast<std::size_t>(g)];
-          double* o = observed.data() + 3 * g;
-          const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
-          if (!active) {
-            o[0] = o[1] = o[2] = kNaN;
-            continue;
-          }
-          Vec3 target;
-          if (goal.kind == PlanAnchor::Kind::Fixed && goal.fixed_set) {
-            target = goal.fixed;
-          } else {
-            const ContactSurface& s = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
-            const Vec3 p = site_position(goal.site);
-            target = p - (p - s.point).dot(s.normal) * s.normal;
-          }
-          moved = std::isnan(o[0]) ? 1.0 : std::max(moved, (Vec3(o[0], o[1], o[2]) - target).norm());
-          o[0] = target.x();
-          o[1] = target.y();
-          o[2] = target.z();
-        }
-        solve_ik_frame(ws, observed.data(), targets.data(), q);
-        if (moved < 1e-11 && !(first && pass == 0)) break;  // 10 pm
-      }
-      calc_forward_kinematics(m_, data_, q);
-    };
-    // Whole-body centre of mass with any hand-held mass (needs forward kinematics).
-    auto centre_of_mass = [&]() {
-      double mass = hand_mass;
-      Vec3 moment = Vec3::Zero();
-      for (std::size_t b = 1; b < m_.bodies.size(); ++b) {
-        mass += m_.bodies[b].mass;
-        moment += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center);
-      }
-      if (hand_mass > 0) moment += hand_mass * (0.5 * (site_position(shoulder_r) + site_position(shoulder_l)) - arm * Vec3::UnitY());
-      return Vec3(moment / mass);
-    };
-    double now = 0;  // the time of the frame being solved
-    // Centre of mass along the balance's axis minus its target: the support centroid, or the
-    // capture trajectory (needs forward kinematics).
-    auto imbalance = [&](const Balance& bal) {
-      const double x = centre_of_mass()[bal.spec->axis];
-      if (bal.spec->capture) return x - (bal.xi - (bal.xi - bal.x0) * std::exp(-bal.omega * std::abs(now - bal.t0)));
-      double centroid = 0;
-      for (const auto& s : bal.support) centroid += site_position(s)[bal.spec->axis];
-      return x - centroid / static_cast<double>(bal.support.size());
-    };
+  bool anchor_active(const PoseSolve& s, const AnchorGoal& goal, double t) const {
+    return t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && s.placed[static_cast<std::size_t>(goal.surface)];
+  }
+  // The nearest point of the anchor's surface to its site (needs forward kinematics).
+  Vec3 on_surface(const AnchorGoal& goal) const {
+    const ContactSurface& sf = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
+    const Vec3 p = site_position(goal.site);
+    return p - (p - sf.point).dot(sf.normal) * sf.normal;
+  }
 
-    bool first_repeated = false;
-    Vec3 previous_com = Vec3::Zero();
-    double previous_time = 0;
-    for (int j = 0; j < frames_; ++j) {
-      const int i = plan_.solve_backwards ? frames_ - 1 - j : j;
-      const double t = time(i);
-      now = t;
-      for (auto& bal : balances) {
-        const PlanBalance& b = *bal.spec;
-        if (b.capture) {
-          bal.weight = t >= b.begin && t <= b.end ? 1.0 : 0.0;
-        } else {
-          const double before = b.ramp > 0 ? min_jerk_ramp((t - (b.begin - b.ramp)) / b.ramp) : (t >= b.begin ? 1.0 : 0.0);
-          const double after = b.ramp > 0 ? 1.0 - min_jerk_ramp((t - b.end) / b.ramp) : (t <= b.end ? 1.0 : 0.0);
-          bal.weight = std::min(before, after);
-        }
-        bal.offset = bal.weight * bal.full;
+  // Each balance's share of its full offset at time t: all of it inside its window, faded in and
+  // out over its ramp (minimum-jerk); capture balances act inside their window only.
+  void set_balance_weights(PoseSolve& s, double t) const {
+    for (auto& bal : s.balances) {
+      const PlanBalance& b = *bal.spec;
+      if (b.capture) {
+        bal.weight = t >= b.begin && t <= b.end ? 1.0 : 0.0;
+      } else {
+        const double before = b.ramp > 0 ? min_jerk((t - (b.begin - b.ramp)) / b.ramp) : (t >= b.begin ? 1.0 : 0.0);
+        const double after = b.ramp > 0 ? 1.0 - min_jerk((t - b.end) / b.ramp) : (t <= b.end ? 1.0 : 0.0);
+        bal.weight = std::min(before, after);
       }
-      solve(t, j == 0);
-      // Surfaces placed through a site in the first frame solved: those carrying anchors now, and
-      // the frame solved again with those anchors (before balancing, so that balance acts on the
-      // supported body); the others once the frame is balanced (below).
-      auto place_surfaces_now = [&](bool anchored) {
-        bool any = false;
-        for (std::size_t s = 0; s < plan_.surfaces.size(); ++s)
-          if (!placed[s] && surface_anchored[s] == anchored &&
-              std::abs(plan_.surfaces[s].through_time - t) < 0.5 * plan_.duration / (frames_ - 1)) {
-            place_surface(s);
-            placed[s] = 1;
-            any = true;
-          }
-        return any;
-      };
-      if (j == 0 && place_surfaces_now(true)) solve(t, false);
-      // Fixed anchors starting in this frame stay where the tracks put them, before balancing
-      // (balance then moves the body over the feet, not the feet under the body).
-      bool newly_fixed = false;
-      for (auto& goal : goals) {
-        const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
-        if (goal.kind != PlanAnchor::Kind::Fixed || !active || goal.fixed_set) continue;
-        const ContactSurface& sf = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
-        const Vec3 p = site_position(goal.site);
-        goal.fixed = p - (p - sf.point).dot(sf.normal) * sf.normal;
-        goal.fixed_set = true;
-        newly_fixed = true;
-      }
-      if (newly_fixed) solve(t, false);
-      // Capture balances start from the state the motion reaches when their window opens.
-      for (auto& bal : balances) {
-        if (!bal.spec->capture || bal.weight <= 0 || bal.started) continue;
-        if (j == 0) fail(name_, "a capture balance cannot start at the first frame solved");
-        const int axis = bal.spec->axis;
-        const Vec3 com = centre_of_mass();
-        bal.x0 = com[axis];
-        bal.omega = std::sqrt(m_.gravity.norm() / com.y());
-        bal.xi = bal.x0 + (com[axis] - previous_com[axis]) / std::abs(t - previous_time) / bal.omega;
-        double lo = 1e9, hi = -1e9;
-        for (const auto& sref : bal.support) {
-          lo = std::min(lo, site_position(sref)[axis]);
-          hi = std::max(hi, site_position(sref)[axis]);
-        }
-        const double clamped = std::clamp(bal.xi, lo + 0.01, hi - 0.01);
-        if (clamped != bal.xi)
-          out_.warnings.push_back(fmt::format("{}: the motion's capture point at {:.2f} s lies {:.0f} mm outside the support; the pose was "
-                                          "adjusted to stop over the support's edge",
-                                          name_, t, 1000 * std::abs(clamped - bal.xi)));
-        bal.xi = clamped;
-        bal.t0 = t;
-        bal.started = true;
-      }
-      // Balance by secant steps on each full offset in turn (they barely interact: different
-      // axes), then apply this frame's share of it.
-      for (auto& bal : balances) {
-        if (bal.weight <= 0) continue;
-        const double share = bal.weight;
-        bal.offset = bal.full;
-        if (share < 1) solve(t, false);
-        double e = imbalance(bal);
-        for (int it = 0; it < 12 && std::abs(e) > 1e-10; ++it) {
-          if (bal.slope == 0) {  // first use: measure the slope with a small step
-            const double step = 0.01;
-            bal.full += step;
-            bal.offset = bal.full;
-            solve(t, false);
-            const double e2 = imbalance(bal);
-            bal.slope = (e2 - e) / step;
-            e = e2;
-            if (std::abs(bal.slope) < 1e-6) fail(name_, "the balance coordinates do not move the centre of mass");
-          }
-          // Newton–secant step, limited to 0.2 (rad or m) per step and 1.2 in all, so that a poor
-          // slope estimate cannot throw the pose away.
-          const double before = e, delta = std::clamp(-e / bal.slope, -0.2, 0.2);
-          if (std::abs(bal.full + delta) > 1.2) break;
-          bal.full += delta;
-          bal.offset = bal.full;
-          solve(t, false);
-          e = imbalance(bal);
-          if (std::abs(e - before) > 1e-12) bal.slope = (e - before) / delta;
-        }
-        if (share >= 1) out_.max_balance_error = std::max(out_.max_balance_error, std::abs(e));
-        if (share < 1) {
-          bal.offset = share * bal.full;
-          solve(t, false);
-        }
-      }
-      if (j == 0) place_surfaces_now(false);
-      for (auto& goal : goals) {
-        const bool active = t >= goal.begin - 1e-12 && t <= goal.end + 1e-12 && placed[static_cast<std::size_t>(goal.surface)];
-        if (!active) continue;
-        const ContactSurface& s = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
-        const Vec3 p = site_position(goal.site);
-        const double off_plane = std::abs((p - s.point).dot(s.normal));
-        const double off_fixed = goal.kind == PlanAnchor::Kind::Fixed ? (p - goal.fixed).norm() : 0.0;
-        out_.max_anchor_error = std::max(out_.max_anchor_error, std::max(off_plane, off_fixed));
-      }
-      for (std::size_t k = 0; k < tracks_.size(); ++k)
-        out_.max_track_error = std::max(out_.max_track_error, std::abs(q[tracks_[k].coordinate] - targets[k]));
-      out_.motion.q.row(i) = q.transpose();
-      // The first frame once more, now that its anchors are fixed and its surfaces placed: the same
-      // procedure as every later frame, so that the motion does not jump after its first frame.
-      if (j == 0 && !first_repeated) {
-        first_repeated = true;
-        --j;
-        continue;
-      }
-      previous_com = centre_of_mass();
-      previous_time = t;
+      bal.offset = bal.weight * bal.full;
     }
-    // Surfaces placed at a later time: through the site in the frame nearest that time.
-    for (std::size_t s = 0; s < plan_.surfaces.size(); ++s) {
-      if (placed[s]) continue;
+  }
+
+  // The pose at time t meeting the tracks (with the balance offsets) and the active anchors.
+  void solve_pose(PoseSolve& s, double t, bool first) {
+    for (std::size_t k = 0; k < tracks_.size(); ++k) s.targets[k] = tracks_[k].sign * (*tracks_[k].track)(t);
+    for (const auto& bal : s.balances)
+      for (const auto& [k, gain] : bal.tracks) s.targets[static_cast<std::size_t>(k)] += tracks_[static_cast<std::size_t>(k)].sign * gain * bal.offset;
+    // Alternate: solve, then move the sliding anchors' targets to their projections on the
+    // planes, until the projections stop moving.
+    const int ng = static_cast<int>(s.goals.size());
+    for (int pass = 0; pass < 20; ++pass) {
+      double moved = 0;
+      calc_forward_kinematics(m_, data_, s.q);
+      for (int g = 0; g < ng; ++g) {
+        AnchorGoal& goal = s.goals[static_cast<std::size_t>(g)];
+        double* o = s.observed.data() + 3 * g;
+        if (!anchor_active(s, goal, t)) {
+          o[0] = o[1] = o[2] = kNaN;
+          continue;
+        }
+        const Vec3 target = goal.kind == PlanAnchor::Kind::Fixed && goal.fixed_set ? goal.fixed : on_surface(goal);
+        moved = std::isnan(o[0]) ? 1.0 : std::max(moved, (Vec3(o[0], o[1], o[2]) - target).norm());
+        o[0] = target.x();
+        o[1] = target.y();
+        o[2] = target.z();
+      }
+      solve_ik_frame(*s.ws, s.observed.data(), s.targets.data(), s.q);
+      if (moved < 1e-11 && !(first && pass == 0)) break;  // 10 pm
+    }
+    calc_forward_kinematics(m_, data_, s.q);
+  }
+
+  // Surfaces through a site at time t not placed yet, those carrying anchors or the others; true
+  // when one was placed.
+  bool place_surfaces_through_sites(PoseSolve& s, double t, bool anchored) {
+    bool any = false;
+    for (std::size_t k = 0; k < plan_.surfaces.size(); ++k)
+      if (!s.placed[k] && s.surface_anchored[k] == anchored && std::abs(plan_.surfaces[k].through_time - t) < 0.5 * plan_.duration / (frames_ - 1)) {
+        place_surface(k);
+        s.placed[k] = 1;
+        any = true;
+      }
+    return any;
+  }
+
+  // Fixed anchors starting in this frame stay where the tracks put them, before balancing
+  // (balance then moves the body over the feet, not the feet under the body); true when one was.
+  bool fix_anchors_starting_now(PoseSolve& s, double t) const {
+    bool newly_fixed = false;
+    for (auto& goal : s.goals) {
+      if (goal.kind != PlanAnchor::Kind::Fixed || !anchor_active(s, goal, t) || goal.fixed_set) continue;
+      goal.fixed = on_surface(goal);
+      goal.fixed_set = true;
+      newly_fixed = true;
+    }
+    return newly_fixed;
+  }
+
+  // Capture balances start from the state the motion reaches when their window opens.
+  void start_capture_balances(PoseSolve& s, double t, bool first_frame, const Vec3& previous_com, double previous_time) {
+    for (auto& bal : s.balances) {
+      if (!bal.spec->capture || bal.weight <= 0 || bal.started) continue;
+      if (first_frame) fail(name_, "a capture balance cannot start at the first frame solved");
+      const int axis = bal.spec->axis;
+      const Vec3 com = centre_of_mass(s);
+      bal.x0 = com[axis];
+      bal.omega = std::sqrt(m_.gravity.norm() / com.y());
+      bal.xi = bal.x0 + (com[axis] - previous_com[axis]) / std::abs(t - previous_time) / bal.omega;
+      double lo = 1e9, hi = -1e9;
+      for (const auto& sref : bal.support) {
+        lo = std::min(lo, site_position(sref)[axis]);
+        hi = std::max(hi, site_position(sref)[axis]);
+      }
+      const double clamped = std::clamp(bal.xi, lo + 0.01, hi - 0.01);
+      if (clamped != bal.xi)
+        out_.warnings.push_back(fmt::format("{}: the motion's capture point at {:.2f} s lies {:.0f} mm outside the support; the pose was "
+                                            "adjusted to stop over the support's edge",
+                                            name_, t, 1000 * std::abs(clamped - bal.xi)));
+      bal.xi = clamped;
+      bal.t0 = t;
+      bal.started = true;
+    }
+  }
+
+  // Balance by secant steps on each full offset in turn (they barely interact: different axes),
+  // then apply this frame's share of it.
+  void balance_pose(PoseSolve& s, double t) {
+    for (auto& bal : s.balances) {
+      if (bal.weight <= 0) continue;
+      const double share = bal.weight;
+      bal.offset = bal.full;
+      if (share < 1) solve_pose(s, t, false);
+      double e = imbalance(s, bal);
+      for (int it = 0; it < 12 && std::abs(e) > 1e-10; ++it) {
+        if (bal.slope == 0) {  // first use: measure the slope with a small step
+          const double step = 0.01;
+          bal.full += step;
+          bal.offset = bal.full;
+          solve_pose(s, t, false);
+          const double e2 = imbalance(s, bal);
+          bal.slope = (e2 - e) / step;
+          e = e2;
+          if (std::abs(bal.slope) < 1e-6) fail(name_, "the balance coordinates do not move the centre of mass");
+        }
+        // Newton–secant step, limited to 0.2 (rad or m) per step and 1.2 in all, so that a poor
+        // slope estimate cannot throw the pose away.
+        const double before = e, delta = std::clamp(-e / bal.slope, -0.2, 0.2);
+        if (std::abs(bal.full + delta) > 1.2) break;
+        bal.full += delta;
+        bal.offset = bal.full;
+        solve_pose(s, t, false);
+        e = imbalance(s, bal);
+        if (std::abs(e - before) > 1e-12) bal.slope = (e - before) / delta;
+      }
+      if (share >= 1) out_.max_balance_error = std::max(out_.max_balance_error, std::abs(e));
+      if (share < 1) {
+        bal.offset = share * bal.full;
+        solve_pose(s, t, false);
+      }
+    }
+  }
+
+  // Whole-body centre of mass with any hand-held mass (needs forward kinematics).
+  Vec3 centre_of_mass(const PoseSolve& s) const {
+    double mass = s.hand_mass;
+    Vec3 moment = Vec3::Zero();
+    for (std::size_t b = 1; b < m_.bodies.size(); ++b) {
+      mass += m_.bodies[b].mass;
+      moment += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center);
+    }
+    if (s.hand_mass > 0) moment += s.hand_mass * (0.5 * (site_position(s.shoulder_r) + site_position(s.shoulder_l)) - s.arm * Vec3::UnitY());
+    return Vec3(moment / mass);
+  }
+
+  // Centre of mass along the balance's axis minus its target: the support centroid, or the
+  // capture trajectory (needs forward kinematics).
+  double imbalance(const PoseSolve& s, const BalanceState& bal) const {
+    const double x = centre_of_mass(s)[bal.spec->axis];
+    if (bal.spec->capture) return x - (bal.xi - (bal.xi - bal.x0) * std::exp(-bal.omega * std::abs(s.now - bal.t0)));
+    double centroid = 0;
+    for (const auto& sref : bal.support) centroid += site_position(sref)[bal.spec->axis];
+    return x - centroid / static_cast<double>(bal.support.size());
+  }
+
+  // The worst anchor and track errors so far, with this pose (needs forward kinematics).
+  void record_pose_errors(const PoseSolve& s, double t) {
+    for (const auto& goal : s.goals) {
+      if (!anchor_active(s, goal, t)) continue;
+      const ContactSurface& sf = out_.contacts.surfaces[static_cast<std::size_t>(goal.surface)];
+      const Vec3 p = site_position(goal.site);
+      const double off_plane = std::abs((p - sf.point).dot(sf.normal));
+      const double off_fixed = goal.kind == PlanAnchor::Kind::Fixed ? (p - goal.fixed).norm() : 0.0;
+      out_.max_anchor_error = std::max(out_.max_anchor_error, std::max(off_plane, off_fixed));
+    }
+    for (std::size_t k = 0; k < tracks_.size(); ++k)
+      out_.max_track_error = std::max(out_.max_track_error, std::abs(s.q[tracks_[k].coordinate] - s.targets[k]));
+  }
+
+  // Surfaces placed at a later time: through the site in the frame nearest that time.
+  void place_surfaces_at_later_times(const PoseSolve& s) {
+    for (std::size_t k = 0; k < plan_.surfaces.size(); ++k) {
+      if (s.placed[k]) continue;
       int best = 0;
       for (int i = 0; i < frames_; ++i)
-        if (std::abs(time(i) - plan_.surfaces[s].through_time) < std::abs(time(best) - plan_.surfaces[s].through_time)) best = i;
+        if (std::abs(time(i) - plan_.surfaces[k].through_time) < std::abs(time(best) - plan_.surfaces[k].through_time)) best = i;
       calc_forward_kinematics(m_, data_, out_.motion.q.row(best).transpose());
-      place_surface(s);
+      place_surface(k);
     }
   }
 
@@ -485,21 +547,7 @@ class Builder {
       if (dt > 0) speed_ = dx / dt;
     }
     // Truncated Fourier series of the pelvis height over the cycle.
-    const int K = std::min(plan_.harmonics, n / 2 - 1);
-    std::vector<double> smooth(static_cast<std::size_t>(n), 0.0);
-    for (int k = 0; k <= K; ++k) {
-      double a = 0, b = 0;
-      for (int i = 0; i < n; ++i) {
-        const double w = 2 * M_PI * k * i / n;
-        a += height[static_cast<std::size_t>(i)] * std::cos(w);
-        b += height[static_cast<std::size_t>(i)] * std::sin(w);
-      }
-      const double scale = k == 0 ? 1.0 / n : 2.0 / n;
-      for (int i = 0; i < n; ++i) {
-        const double w = 2 * M_PI * k * i / n;
-        smooth[static_cast<std::size_t>(i)] += scale * (a * std::cos(w) + b * std::sin(w));
-      }
-    }
+    const std::vector<double> smooth = fourier_low_pass(height, std::min(plan_.harmonics, n / 2 - 1));
     for (int i = 0; i < n; ++i) {
       out_.motion.q(i, ty) = smooth[static_cast<std::size_t>(i)];
       out_.motion.q(i, tx) = speed_ * time(i);
@@ -530,6 +578,7 @@ class Builder {
     for (const auto& b : m_.bodies) mass += b.mass;
     const double g = m_.gravity.norm(), omega = 2 * M_PI / plan_.duration;
     const int K = std::min(20, n / 2 - 1);
+    const std::vector<double> frame = frame_indices(n);
     Eigen::VectorXd q(m_.nq()), u(m_.nq()), qdd(m_.nq()), tau(m_.nq());
     std::vector<double> ex(static_cast<std::size_t>(n)), ez(static_cast<std::size_t>(n));
     for (int iteration = 0; iteration < 20; ++iteration) {
@@ -552,8 +601,8 @@ class Builder {
           psi -= std::floor(psi);
           if (psi >= stance) continue;
           double w = 1;
-          if (psi < ds) w = min_jerk_ramp(psi / ds);
-          else if (psi > stance - ds) w = 1 - min_jerk_ramp((psi - (stance - ds)) / ds);
+          if (psi < ds) w = min_jerk(psi / ds);
+          else if (psi > stance - ds) w = 1 - min_jerk((psi - (stance - ds)) / ds);
           // The centre of pressure rolls from the heel to the metatarsal heads by 70 % of stance
           // (heel-off), then a third of the way on towards the toe (chosen after the typical
           // heel-to-toe progression, e.g. Perry 1992; recalled).
@@ -582,13 +631,9 @@ class Builder {
       if (worst < 1e-3) break;
       // Δx_k = −(g/h) E_k / (kΩ)² per harmonic, added to the pelvis translation with its derivatives.
       for (const auto& [coordinate, e] : {std::pair<int, const std::vector<double>*>{tx, &ex}, {tz, &ez}}) {
+        const FourierSeries error = FourierSeries::fit(frame, *e, n, K);
         for (int k = 1; k <= K; ++k) {
-          double a = 0, b = 0;
-          for (int i = 0; i < n; ++i) {
-            const double w = 2 * M_PI * k * i / n;
-            a += (*e)[static_cast<std::size_t>(i)] * std::cos(w) * 2.0 / n;
-            b += (*e)[static_cast<std::size_t>(i)] * std::sin(w) * 2.0 / n;
-          }
+          const double a = error.a[static_cast<std::size_t>(k)], b = error.b[static_cast<std::size_t>(k)];
           const double wk = k * omega, gain = -(g / height) / (wk * wk);
           for (int i = 0; i < n; ++i) {
             const double w = 2 * M_PI * k * i / n;
