@@ -31,7 +31,9 @@ TEST(ActivityFiles, EveryBuiltInFileIsInTheLibraryWithProvenance) {
     EXPECT_EQ(a.file, "data/" + path);
     for (const auto& p : a.parameters) {
       EXPECT_TRUE(p.status == "cited" || p.status == "recalled" || p.status == "chosen") << name << "." << p.name;
-      if (p.status != "chosen") EXPECT_FALSE(p.source.empty()) << name << "." << p.name;
+      if (p.status != "chosen") {
+        EXPECT_FALSE(p.source.empty()) << name << "." << p.name;
+      }
     }
   }
   EXPECT_EQ(files, 17);
