@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "chain/activities/activity.hpp"
 #include "chain/activities/activity_generators.hpp"
 #include "chain/activities/contact_sites.hpp"
@@ -19,7 +21,7 @@ namespace weaklink {
 namespace {
 
 // Every data/activities/*.json is in the library, under its own name, with provenance on every
-// parameter.
+// parameter and on every track that writes a number of its own (not 0, not a parameter's).
 TEST(ActivityFiles, EveryBuiltInFileIsInTheLibraryWithProvenance) {
   int files = 0;
   for (const auto& f : data::embedded_files()) {
@@ -34,6 +36,13 @@ TEST(ActivityFiles, EveryBuiltInFileIsInTheLibraryWithProvenance) {
       if (p.status != "chosen") {
         EXPECT_FALSE(p.source.empty()) << name << "." << p.name;
       }
+    }
+    const auto doc = nlohmann::json::parse(a.json);
+    for (const auto& t : doc.value("tracks", nlohmann::json::array())) {
+      bool literal = t.contains("constant") && t["constant"].is_number() && t["constant"].get<double>() != 0;
+      if (t.contains("keys"))
+        for (const auto& k : t["keys"]) literal = literal || (k[1].is_number() && k[1].get<double>() != 0);
+      EXPECT_TRUE(!literal || t.contains("status")) << name << ": " << t.dump();
     }
   }
   EXPECT_EQ(files, 17);
