@@ -310,9 +310,10 @@ TrackDef read_track(const Reader& r, const json& t, const std::string& path) {
   for (auto it = t.begin(); it != t.end(); ++it) {
     bool ok = false;
     for (auto a : allowed) ok = ok || it.key() == a;
+    if (ok) continue;
     std::string list;
     for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    if (!ok) r.fail(Reader::join(path, it.key()), fmt::format("unknown field '{}' (expected one of: {})", quote_input(it.key(), 40), list));
+    r.fail(Reader::join(path, it.key()), fmt::format("unknown field '{}' (expected one of: {})", quote_input(it.key(), 40), list));
   }
   if (!t.contains("coordinate")) r.fail(Reader::join(path, "coordinate"), "is missing");
   d.coordinate = r.name(t["coordinate"], Reader::join(path, "coordinate"));
@@ -482,7 +483,7 @@ BalanceDef read_balance(const Reader& r, const json& b, const std::string& path)
   return d;
 }
 
-GaitDef read_motion(const Reader& r, const json& m, Definition& def) {
+GaitDef read_motion(const Reader& r, const json& m) {
   if (!m.is_object() || !m.contains("generator")) r.fail("motion.generator", "is missing (" + activity_generator_names(GeneratorRole::Motion) + ")");
   const std::string g = r.string(m["generator"], "motion.generator");
   const ActivityGenerator* gen = find_activity_generator(g, GeneratorRole::Motion);
@@ -512,7 +513,6 @@ GaitDef read_motion(const Reader& r, const json& m, Definition& def) {
     d.harmonics = static_cast<int>(r.number(m["harmonics"], "motion.harmonics", 1, 50));
     if (d.harmonics != m["harmonics"].get<double>()) r.fail("motion.harmonics", "expected a whole number");
   }
-  (void)def;
   return d;
 }
 
@@ -544,7 +544,7 @@ std::shared_ptr<const Definition> read_definition(const json& doc, const std::st
   d->duration = r.value(doc.contains("duration") ? doc["duration"] : json("duration"), "duration");
   d->frames = r.value(doc.contains("frames") ? doc["frames"] : json("frames"), "frames");
   if (doc.contains("motion")) {
-    const GaitDef g = read_motion(r, doc["motion"], *d);
+    const GaitDef g = read_motion(r, doc["motion"]);
     if (!g.support_sites.empty()) d->gait = g;
   }
   const auto list = [&](const char* field, auto read) {
