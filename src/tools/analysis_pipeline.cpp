@@ -27,22 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-io::Table table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
-                const std::string& description) {
-  io::Table t;
-  t.name = std::move(name);
-  t.labels = std::move(labels);
-  t.time = time;
-  t.data = std::move(data);
-  std::size_t b = 0;
-  while (b <= description.size()) {
-    const std::size_t e = std::min(description.find('\n', b), description.size());
-    t.metadata.push_back({"", description.substr(b, e - b)});
-    b = e + 1;
-  }
-  return t;
-}
-
 // What weaklink versions before the set marker wrote into an analyze folder: exactly these names
 // (the feasibility table is weaklink's own, OpenSim writes no such file).
 io::EarlierSet earlier_analysis_set(const std::string& base) {
@@ -116,17 +100,17 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     std::vector<std::string> labels;
     for (int c : model.tree_coordinate_order)
       labels.push_back(model.coordinates[c].name + (model.coordinates[c].motion_type == MotionType::Rotational ? "_moment" : "_force"));
-    write(base + "_inverse_dynamics.sto", table("Inverse Dynamics Generalized Forces", labels, motion.time, out, ""));
+    write(base + "_inverse_dynamics.sto", make_table("Inverse Dynamics Generalized Forces", labels, motion.time, out, ""));
   }
 
   // 2. Static optimization.
   const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ext, o.so, o.threads);
-  write(base + "_StaticOptimization_activation.sto", table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
+  write(base + "_StaticOptimization_activation.sto", make_table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
   {
     std::vector<std::string> labels;
     Eigen::MatrixXd f;
     static_optimization_force_columns(model, so, labels, f);
-    write(base + "_StaticOptimization_force.sto", table("ModelForces", labels, motion.time, f, ""));
+    write(base + "_StaticOptimization_force.sto", make_table("ModelForces", labels, motion.time, f, ""));
   }
   if (std::string w = wrap_skipped_warning(model, so.frames); !w.empty()) report.warnings.push_back("static optimization: " + w);
   int failed = 0;
@@ -155,7 +139,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     std::vector<std::string> labels;
     for (const auto& r : requests)
       for (const char* s : {"_fx", "_fy", "_fz", "_mx", "_my", "_mz", "_px", "_py", "_pz"}) labels.push_back(r.label + s);
-    write(base + "_JointReaction_ReactionLoads.sto", table("Joint Reaction Loads", labels, motion.time, jr, ""));
+    write(base + "_JointReaction_ReactionLoads.sto", make_table("Joint Reaction Loads", labels, motion.time, jr, ""));
   }
   const int lumbar = find_lumbar_joint(model);
   if (lumbar < 0) {
@@ -173,7 +157,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     }
     const std::string pre = fmt::format("{}_on_{}_in_{}_at_{}_", jt.name, child, child, jt.name);
     write(base + "_lumbar_loads.sto",
-          table("Lumbar Loads", {pre + "compression", pre + "ap_shear", pre + "lateral_shear", pre + "mx", pre + "my", pre + "mz"}, motion.time, out,
+          make_table("Lumbar Loads", {pre + "compression", pre + "ap_shear", pre + "lateral_shear", pre + "mx", pre + "my", pre + "mz"}, motion.time, out,
                 fmt::format("Load across joint '{}' at its centre on body '{}', expressed in the {} frame (docs/assessment.md).\n"
                             "compression: along {}'s y axis, positive when pelvis and {} are pressed together (N).\n"
                             "ap_shear: the load of {} on the pelvis along x, positive anterior (N); lateral_shear: along z, positive right (N).\n"

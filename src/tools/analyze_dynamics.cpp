@@ -23,14 +23,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-io::Table make_table(std::string name, std::vector<std::string> labels, const std::vector<double>& time,
-                     const Eigen::MatrixXd& data, std::string description) {
+void write(const AnalyzeContext& ctx, const std::string& file, io::Table t) {
+  note_unmodelled_forces(ctx.model, t);
+  ctx.outputs.table(file, std::move(t));
+}
+
+}  // namespace
+
+io::Table make_table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
+                     const std::string& description) {
   io::Table t;
   t.name = std::move(name);
   t.in_degrees = false;
   t.labels = std::move(labels);
   t.time = time;
-  t.data = data;
+  t.data = std::move(data);
   std::size_t b = 0;
   while (b <= description.size()) {
     const std::size_t e = std::min(description.find('\n', b), description.size());
@@ -39,13 +46,6 @@ io::Table make_table(std::string name, std::vector<std::string> labels, const st
   }
   return t;
 }
-
-void write(const AnalyzeContext& ctx, const std::string& file, io::Table t) {
-  note_unmodelled_forces(ctx.model, t);
-  ctx.outputs.table(file, std::move(t));
-}
-
-}  // namespace
 
 Eigen::MatrixXd spline_accelerations(const StatesTable& states) {
   const int n = static_cast<int>(states.time.size()), nq = static_cast<int>(states.q.cols());

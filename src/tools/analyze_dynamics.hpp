@@ -38,6 +38,10 @@ struct AnalyzeContext {
 constexpr int kMaxStepInterval = 1000000;
 constexpr int kMaxOptimizerIterations = 1000000;
 
+// A result table in OpenSim's storage layout; `description` becomes header lines, one per line.
+io::Table make_table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
+                     const std::string& description);
+
 // Target accelerations as OpenSim's SO builds them (§9.2, §13.2): the derivative of a quintic
 // spline through the speeds. rows × nq.
 Eigen::MatrixXd spline_accelerations(const StatesTable& states);

@@ -7,7 +7,6 @@
 
 #include "core/error.hpp"
 #include "dynamics/external_forces.hpp"
-#include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/storage.hpp"
@@ -134,13 +133,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   // Model with the force set files appended (§12.1): reserve and residual actuators.
   const pugi::xml_node model_element = opt.model_override.empty() ? tool.child("model_file") : pugi::xml_node();
   ModelSpec spec = read_named_by_setup(doc, model_element, [&] { return io::read_osim(model_path); });
-  if (doc.boolean(tool, "replace_force_set", false)) {
-    spec.muscles.clear();
-    spec.actuators.clear();
-    spec.passive_forces.clear();
-    spec.force_order.clear();
-    drop_unmodelled_forces(spec.unsupported);
-  }
+  if (doc.boolean(tool, "replace_force_set", false)) drop_model_force_set(spec);
   for (const auto& f : doc.words(tool, "force_set_files")) {
     const fs::path p = resolve_setup_path(dir, f);
     if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + quote_input(p.string(), 200) + "' does not exist");
@@ -154,14 +147,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   if (!dynamics.empty())
     for (auto& w : unmodelled_force_warnings(model, "the " + dynamics + " results")) report.warnings.push_back(std::move(w));
 
-  ExternalForces external;
-  const std::string loads_name = doc.text(tool, "external_loads_file");
-  if (!loads_name.empty()) {
-    const fs::path loads_path = resolve_setup_path(dir, loads_name);
-    external = read_named_by_setup(doc, tool.child("external_loads_file"), [&] {
-      return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
-    });
-  }
+  const ExternalForces external = setup_external_loads(doc, tool, dir, model);
 
   StatesTable states;
   if (!coords_name.empty()) {

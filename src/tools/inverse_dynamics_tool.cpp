@@ -11,7 +11,6 @@
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "dynamics/passive_forces.hpp"
-#include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/storage.hpp"
@@ -26,10 +25,6 @@
 namespace weaklink {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-}  // namespace
 
 RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToolOptions& opt) {
   io::XmlDocument doc(setup_path);
@@ -84,14 +79,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   if (!exclude_muscles && !model.muscles.empty())
     report.warnings.push_back("forces_to_exclude does not exclude Muscles: OpenSim would add muscle forces in their default state; weaklink leaves them out");
 
-  ExternalForces external;
-  const std::string loads_name = doc.text(tool, "external_loads_file");
-  if (!loads_name.empty()) {
-    const fs::path loads_path = resolve_setup_path(dir, loads_name);
-    external = read_named_by_setup(doc, tool.child("external_loads_file"), [&] {
-      return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
-    });
-  }
+  const ExternalForces external = setup_external_loads(doc, tool, dir, model);
 
   const fs::path coords_path = resolve_setup_path(dir, coords_name);
   if (!fs::exists(coords_path))

@@ -9,7 +9,9 @@
 #include <pugixml.hpp>
 
 #include "core/error.hpp"
+#include "dynamics/external_forces.hpp"
 #include "io/xml_document.hpp"
+#include "model/model.hpp"
 
 namespace weaklink {
 
@@ -59,6 +61,11 @@ inline std::filesystem::path setup_results_directory(const io::XmlDocument& doc,
                                                      const std::filesystem::path& results_override) {
   return results_override.empty() ? resolve_setup_path(setup_dir, doc.text(tool, "results_directory", ".")) : results_override;
 }
+
+// The setup's <external_loads_file> (relative to the setup's folder) applied to `model`; none when
+// the element is empty. Errors name the setup and the element.
+ExternalForces setup_external_loads(const io::XmlDocument& doc, const pugi::xml_node& tool, const std::filesystem::path& setup_dir,
+                                    const Model& model);
 
 // How output errors name that folder: the setup's element or the command-line option.
 inline std::string setup_results_source(const std::filesystem::path& setup_path, const std::filesystem::path& results_override) {

@@ -72,13 +72,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
   if (t.step < 1) throw InputError("weakness: --step: expected a positive integer");
 
   ModelSpec spec = read_named_by_setup(model_source, [&] { return io::read_osim(t.model); });
-  if (replace_force_set) {
-    spec.muscles.clear();
-    spec.actuators.clear();
-    spec.passive_forces.clear();
-    spec.force_order.clear();
-    drop_unmodelled_forces(spec.unsupported);
-  }
+  if (replace_force_set) drop_model_force_set(spec);
   for (const auto& f : t.force_sets) read_named_by_setup(force_sets_source, [&] { io::append_force_set_file(f, spec); });
   out.model = compile_model(spec);
   out.model_name = t.model.filename().string();
