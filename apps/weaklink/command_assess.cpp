@@ -178,7 +178,7 @@ void register_assess_commands(CLI::App& app) {
   w->add_option("--weaken", wo->weaken, "Groups and factors, e.g. \"hip external rotators=0.5,vastus medialis=0.6\"")->required();
   w->add_option("--start", wo->trial.start, "First time, s")->check(finite_number());
   w->add_option("--end", wo->trial.end, "Last time, s")->check(finite_number());
-  w->add_option("--step", wo->trial.step, "Analyse every step-th row")->default_val(1)->check(finite_range(1, 1e6));
+  w->add_option("--step", wo->trial.step, "Analyse every N-th row (OpenSim's step_interval, the rows analyze picks)")->default_val(1)->check(finite_range(1, 1e6));
   w->add_option("-o,--output", wo->output, "Output folder")->default_val("weaklink_weakness");
   w->add_option("--threads", wo->threads, "Worker threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, kMaxThreads));
   w->callback([wo] { set_action([wo] { run_weakness(*wo); }); });

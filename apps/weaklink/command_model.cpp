@@ -13,6 +13,7 @@
 #include "io/osim_reader.hpp"
 #include "io/osim_writer.hpp"
 #include "io/output_set.hpp"
+#include "kinematics/center_of_mass.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/model.hpp"
 
@@ -43,8 +44,7 @@ void print_model_info(const std::string& path) {
   const ModelSpec spec = io::read_osim(path);
   const Model m = compile_model(spec);
   std::cout << fmt::format("model '{}' ({}, document version {})\n", m.name, path, spec.document_version);
-  double mass = 0;
-  for (const auto& b : m.bodies) mass += b.mass;
+  const double mass = calc_total_mass(m);
   std::cout << fmt::format("\nbodies ({}, total mass {:.3f} kg):\n", m.bodies.size() - 1, mass);
   for (std::size_t b = 1; b < m.bodies.size(); ++b)
     std::cout << fmt::format("  {:<16} {:8.3f} kg\n", m.bodies[b].name, m.bodies[b].mass);

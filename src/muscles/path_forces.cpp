@@ -1,5 +1,6 @@
 #include "muscles/path_forces.hpp"
 
+#include "dynamics/actuator_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "muscles/path_geometry.hpp"
 
@@ -26,6 +27,17 @@ void apply_path_tension(const Model& model, Data& data, const Eigen::Ref<const E
     if (i + 1 < n && !(a.wrap >= 0 && path[i + 1].wrap == a.wrap)) pull_toward(path[i + 1]);
     if (a.body != kGround) apply_point_force(data, a.body, a.p_G, f);
     if (a.moving_coordinate >= 0) tau_mobility[a.moving_coordinate] += f.dot(data.X_GB[a.body].R * a.dp_B);
+  }
+}
+
+void apply_actuator_forces(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,
+                           const std::vector<Model::ForceRef>& actuators,
+                           const Eigen::Ref<const Eigen::RowVectorXd, 0, Eigen::InnerStride<>>& forces,
+                           Eigen::Ref<Eigen::VectorXd> tau_mobility) {
+  for (std::size_t k = 0; k < actuators.size(); ++k) {
+    const double F = forces[static_cast<Eigen::Index>(k)];
+    if (actuators[k].muscle) apply_path_tension(model, data, q, actuators[k].index, F, tau_mobility);
+    else apply_actuator(model, data, actuators[k].index, F, tau_mobility);
   }
 }
 

@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "core/ascii_lower.hpp"
 #include "core/error.hpp"
 #include "core/result_validity.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/lumbar_load.hpp"
 #include "dynamics/passive_forces.hpp"
 #include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
@@ -18,6 +18,7 @@
 #include "tools/analyze_dynamics.hpp"
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_states.hpp"
+#include "tools/motion_rows.hpp"
 #include "tools/unmodelled_forces.hpp"
 
 namespace weaklink {
@@ -25,28 +26,6 @@ namespace weaklink {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool contains_any(const std::string& s, std::initializer_list<const char*> words) {
-  for (const char* w : words)
-    if (s.find(w) != std::string::npos) return true;
-  return false;
-}
-
-io::Table table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
-                const std::string& description) {
-  io::Table t;
-  t.name = std::move(name);
-  t.labels = std::move(labels);
-  t.time = time;
-  t.data = std::move(data);
-  std::size_t b = 0;
-  while (b <= description.size()) {
-    const std::size_t e = std::min(description.find('\n', b), description.size());
-    t.metadata.push_back({"", description.substr(b, e - b)});
-    b = e + 1;
-  }
-  return t;
-}
 
 // What weaklink versions before the set marker wrote into an analyze folder: exactly these names
 // (the feasibility table is weaklink's own, OpenSim writes no such file).
@@ -59,21 +38,6 @@ io::EarlierSet earlier_analysis_set(const std::string& base) {
 }
 
 }  // namespace
-
-int find_lumbar_joint(const Model& model) {
-  for (int j = 0; j < static_cast<int>(model.joints.size()); ++j) {
-    const Joint& jt = model.joints[j];
-    const std::string parent = ascii_lower(model.bodies[jt.parent_body].name), child = ascii_lower(model.bodies[jt.child_body].name);
-    if (parent.find("pelvis") != std::string::npos &&
-        contains_any(child, {"torso", "lumbar", "thorax", "trunk", "spine", "l5", "l4", "abdomen", "back"}))
-      return j;
-  }
-  return -1;
-}
-
-LumbarLoad lumbar_load_from_reaction(const Vec3& f, const Vec3& m) {
-  return LumbarLoad{f.y(), f.x(), f.z(), m};
-}
 
 RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   RunToolReport report;
@@ -97,31 +61,13 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   report.warnings.insert(report.warnings.end(), states.warnings.begin(), states.warnings.end());
   if (o.step < 1) throw_input_error(o.motion.string(), "--step", "expected a positive integer");
 
-  // Frames: as the Analyze tool (§12.4).
-  int first = 0, last = -1;
-  for (int i = 0; i < static_cast<int>(states.time.size()); ++i) {
-    if (states.time[i] <= o.start) first = i;
-    if (states.time[i] <= o.end) last = i;
-  }
-  if (last < first) throw_input_error(o.motion.string(), "", "no rows fall in the requested time range");
-  if (const std::string w = external.coverage_warning(states.time[first], states.time[last]); !w.empty())
+  // Frames: as the Analyze tool (tools/motion_rows.hpp).
+  const RowRange range = analysis_row_range(states.time, o.start, o.end);
+  if (range.empty()) throw_input_error(o.motion.string(), "", "no rows fall in the requested time range");
+  if (const std::string w = external.coverage_warning(states.time[range.first], states.time[range.last]); !w.empty())
     report.warnings.push_back(w);
-  std::vector<int> rows;
-  for (int i = first; i <= last; ++i)
-    if (i == first || i == last || i % o.step == 0) rows.push_back(i);
-  const Eigen::MatrixXd acc = spline_accelerations(states);
-  MotionFrames motion;
-  const Eigen::Index n = static_cast<Eigen::Index>(rows.size()), nq = model.nq();
-  motion.q.resize(n, nq);
-  motion.u.resize(n, nq);
-  motion.qddot.resize(n, nq);
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const int i = rows[static_cast<std::size_t>(k)];
-    motion.time.push_back(states.time[i]);
-    motion.q.row(k) = states.q.row(i);
-    motion.u.row(k) = states.qdot.row(i);
-    motion.qddot.row(k) = acc.row(i);
-  }
+  const MotionFrames motion = motion_at_rows(states, spline_accelerations(states), analysis_rows(range, o.step));
+  const Eigen::Index n = static_cast<Eigen::Index>(motion.time.size()), nq = model.nq();
   const ExternalForces* ext = external.size() > 0 ? &external : nullptr;
   // Tables are kept until every one is computed and checked (finite numbers only), so that each
   // carries the result's validity in its header.
@@ -154,17 +100,17 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     std::vector<std::string> labels;
     for (int c : model.tree_coordinate_order)
       labels.push_back(model.coordinates[c].name + (model.coordinates[c].motion_type == MotionType::Rotational ? "_moment" : "_force"));
-    write(base + "_inverse_dynamics.sto", table("Inverse Dynamics Generalized Forces", labels, motion.time, out, ""));
+    write(base + "_inverse_dynamics.sto", make_table("Inverse Dynamics Generalized Forces", labels, motion.time, out, ""));
   }
 
   // 2. Static optimization.
   const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ext, o.so, o.threads);
-  write(base + "_StaticOptimization_activation.sto", table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
+  write(base + "_StaticOptimization_activation.sto", make_table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
   {
     std::vector<std::string> labels;
     Eigen::MatrixXd f;
     static_optimization_force_columns(model, so, labels, f);
-    write(base + "_StaticOptimization_force.sto", table("ModelForces", labels, motion.time, f, ""));
+    write(base + "_StaticOptimization_force.sto", make_table("ModelForces", labels, motion.time, f, ""));
   }
   if (std::string w = wrap_skipped_warning(model, so.frames); !w.empty()) report.warnings.push_back("static optimization: " + w);
   int failed = 0;
@@ -193,28 +139,30 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
     std::vector<std::string> labels;
     for (const auto& r : requests)
       for (const char* s : {"_fx", "_fy", "_fz", "_mx", "_my", "_mz", "_px", "_py", "_pz"}) labels.push_back(r.label + s);
-    write(base + "_JointReaction_ReactionLoads.sto", table("Joint Reaction Loads", labels, motion.time, jr, ""));
+    write(base + "_JointReaction_ReactionLoads.sto", make_table("Joint Reaction Loads", labels, motion.time, jr, ""));
   }
   const int lumbar = find_lumbar_joint(model);
   if (lumbar < 0) {
-    report.warnings.push_back("no joint between the pelvis and a torso or lumbar body: lumbar loads not written");
+    report.warnings.push_back("no lumbar joint (no lumbar_extension coordinate, no joint between the pelvis and a torso or lumbar body): lumbar loads not written");
   } else {
     const Joint& jt = model.joints[lumbar];
     const std::string child = model.bodies[jt.child_body].name;
     Eigen::MatrixXd out(n, 6);
     for (Eigen::Index k = 0; k < n; ++k) {
       const Eigen::Index c = 9 * lumbar;
-      const LumbarLoad l = lumbar_load_from_reaction(Vec3(jr(k, c), jr(k, c + 1), jr(k, c + 2)), Vec3(jr(k, c + 3), jr(k, c + 4), jr(k, c + 5)));
-      out.row(k) << l.compression, l.ap_shear, l.lateral_shear, l.moment.x(), l.moment.y(), l.moment.z();
+      const LumbarLoad l =
+          lumbar_load_from_reaction_on_torso(Vec3(jr(k, c), jr(k, c + 1), jr(k, c + 2)), Vec3(jr(k, c + 3), jr(k, c + 4), jr(k, c + 5)));
+      const Vec3& M = l.M_pelvis_on_torso_T;
+      out.row(k) << l.compression_L5S1_T, l.anterior_shear_L5S1_T, l.right_shear_L5S1_T, M.x(), M.y(), M.z();
     }
     const std::string pre = fmt::format("{}_on_{}_in_{}_at_{}_", jt.name, child, child, jt.name);
     write(base + "_lumbar_loads.sto",
-          table("Lumbar Loads", {pre + "compression", pre + "ap_shear", pre + "lateral_shear", pre + "mx", pre + "my", pre + "mz"}, motion.time, out,
-                fmt::format("Load of joint '{}' on body '{}' at the joint centre, expressed in the {} frame.\n"
+          make_table("Lumbar Loads", {pre + "compression", pre + "ap_shear", pre + "lateral_shear", pre + "mx", pre + "my", pre + "mz"}, motion.time, out,
+                fmt::format("Load across joint '{}' at its centre on body '{}', expressed in the {} frame (docs/assessment.md).\n"
                             "compression: along {}'s y axis, positive when pelvis and {} are pressed together (N).\n"
-                            "ap_shear: along x, positive anterior (N); lateral_shear: along z, positive right (N).\n"
-                            "mx, my, mz: moments about the joint centre (N m). Muscle forces are included.",
-                            jt.name, child, child, child, child)));
+                            "ap_shear: the load of {} on the pelvis along x, positive anterior (N); lateral_shear: along z, positive right (N).\n"
+                            "mx, my, mz: moments of the joint on {} about the joint centre (N m). Muscle forces are included.",
+                            jt.name, child, child, child, child, child, child)));
   }
   for (auto& [file, t] : tables) {
     const auto h = validity.header();

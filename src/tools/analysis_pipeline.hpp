@@ -21,19 +21,6 @@ struct AnalysisPipelineOptions {
   ThreadOptions threads;
 };
 
-// The joint between the pelvis and the body above it (torso, lumbar vertebra, thorax...), or -1.
-int find_lumbar_joint(const Model& model);
-
-// Lumbar load at joint `joint` from its reaction on the child (superior) body, expressed in the
-// child body's frame at the joint centre: compression along the child's long (y) axis, positive
-// when the segments are pressed together; anterior–posterior shear along x (positive anterior);
-// lateral shear along z (positive to the right); moments about x, y, z of that frame.
-struct LumbarLoad {
-  double compression = 0, ap_shear = 0, lateral_shear = 0;
-  Vec3 moment = Vec3::Zero();
-};
-LumbarLoad lumbar_load_from_reaction(const Vec3& force_in_child, const Vec3& moment_in_child);
-
 RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& options);
 
 }  // namespace weaklink

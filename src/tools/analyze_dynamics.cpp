@@ -23,39 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-MotionFrames motion_at_rows(const StatesTable& states, const Eigen::MatrixXd& qddot, const std::vector<int>& rows) {
-  MotionFrames m;
-  const Eigen::Index n = static_cast<Eigen::Index>(rows.size()), nq = states.q.cols();
-  m.q.resize(n, nq);
-  m.u.resize(n, nq);
-  m.qddot.resize(n, nq);
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const int i = rows[static_cast<std::size_t>(k)];
-    m.time.push_back(states.time[i]);
-    m.q.row(k) = states.q.row(i);
-    m.u.row(k) = states.qdot.row(i);
-    m.qddot.row(k) = qddot.row(i);
-  }
-  return m;
-}
-
-io::Table make_table(std::string name, std::vector<std::string> labels, const std::vector<double>& time,
-                     const Eigen::MatrixXd& data, std::string description) {
-  io::Table t;
-  t.name = std::move(name);
-  t.in_degrees = false;
-  t.labels = std::move(labels);
-  t.time = time;
-  t.data = data;
-  std::size_t b = 0;
-  while (b <= description.size()) {
-    const std::size_t e = std::min(description.find('\n', b), description.size());
-    t.metadata.push_back({"", description.substr(b, e - b)});
-    b = e + 1;
-  }
-  return t;
-}
-
 void write(const AnalyzeContext& ctx, const std::string& file, io::Table t) {
   note_unmodelled_forces(ctx.model, t);
   ctx.outputs.table(file, std::move(t));
@@ -63,11 +30,21 @@ void write(const AnalyzeContext& ctx, const std::string& file, io::Table t) {
 
 }  // namespace
 
-std::vector<int> recorded_rows(const AnalyzeContext& ctx, int step) {
-  std::vector<int> rows;
-  for (int i = ctx.first_row; i <= ctx.last_row; ++i)
-    if (i == ctx.first_row || i == ctx.last_row || i % step == 0) rows.push_back(i);
-  return rows;
+io::Table make_table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
+                     const std::string& description) {
+  io::Table t;
+  t.name = std::move(name);
+  t.in_degrees = false;
+  t.labels = std::move(labels);
+  t.time = time;
+  t.data = std::move(data);
+  std::size_t b = 0;
+  while (b <= description.size()) {
+    const std::size_t e = std::min(description.find('\n', b), description.size());
+    t.metadata.push_back({"", description.substr(b, e - b)});
+    b = e + 1;
+  }
+  return t;
 }
 
 Eigen::MatrixXd spline_accelerations(const StatesTable& states) {
@@ -87,7 +64,7 @@ void run_inverse_dynamics_analysis(const AnalyzeContext& ctx, const pugi::xml_no
   // OpenSim's InverseDynamics analysis: the generalized forces of every free coordinate that give
   // the states' (two-stage spline) accelerations, under gravity and external loads.
   const Model& model = ctx.model;
-  const std::vector<int> rows = recorded_rows(ctx, ctx.doc.integer(a, "step_interval", 1, 1, kMaxStepInterval));
+  const std::vector<int> rows = analysis_rows(ctx.rows, ctx.doc.integer(a, "step_interval", 1, 1, kMaxStepInterval));
   const Eigen::MatrixXd acc = spline_accelerations(ctx.states);
   const std::vector<int> free = free_coordinates(model);
   const int nq = model.nq(), nf = static_cast<int>(free.size());
@@ -134,7 +111,7 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
   if (!doc.boolean(a, "use_model_force_set", true))
     doc.fail(a.child("use_model_force_set"), "use_model_force_set=false is not supported (SO uses the model's actuators)");
   const int step = doc.integer(a, "step_interval", 1, 1, kMaxStepInterval);
-  const std::vector<int> rows = recorded_rows(ctx, step);
+  const std::vector<int> rows = analysis_rows(ctx.rows, step);
   const MotionFrames motion = motion_at_rows(ctx.states, spline_accelerations(ctx.states), rows);
   const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ctx.external, opt, ctx.threads);
   if (so.actuators.size() < free_coordinates(model).size())
@@ -241,7 +218,7 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
       reaction_requests(model, doc.words(a, "joint_names"), doc.words(a, "apply_on_bodies"), doc.words(a, "express_in_frame"),
                         doc.name(), doc.where(a));
   const int step = doc.integer(a, "step_interval", 1, 1, kMaxStepInterval);
-  const std::vector<int> rows = recorded_rows(ctx, step);
+  const std::vector<int> rows = analysis_rows(ctx.rows, step);
   const MotionFrames motion = motion_at_rows(ctx.states, spline_accelerations(ctx.states), rows);
 
   // Actuator forces (§14.2): from forces_file, linearly interpolated in time, when it has a column

@@ -14,6 +14,7 @@
 #include "tools/analyze_tool.hpp"
 #include "tools/coordinate_states.hpp"
 #include "tools/held_outputs.hpp"
+#include "tools/motion_rows.hpp"
 #include "tools/trajectory_analyses.hpp"
 
 namespace weaklink {
@@ -28,7 +29,7 @@ struct AnalyzeContext {
   HeldOutputs& outputs;    // written into the run's set in the results directory once all are checked
   std::string tool_name;   // checked by io::output_file_name, as the analyses' names
   int precision = 8;
-  int first_row = 0, last_row = -1;  // §12.4 frame range (absolute rows of the states table)
+  RowRange rows;  // the frame range (tools/motion_rows.hpp)
   ThreadOptions threads;
   RunToolReport& report;
 };
@@ -37,8 +38,9 @@ struct AnalyzeContext {
 constexpr int kMaxStepInterval = 1000000;
 constexpr int kMaxOptimizerIterations = 1000000;
 
-// Rows recorded by an analysis with this step interval (§12.4: first, last, and i % k == 0).
-std::vector<int> recorded_rows(const AnalyzeContext& ctx, int step_interval);
+// A result table in OpenSim's storage layout; `description` becomes header lines, one per line.
+io::Table make_table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
+                     const std::string& description);
 
 // Target accelerations as OpenSim's SO builds them (§9.2, §13.2): the derivative of a quintic
 // spline through the speeds. rows × nq.

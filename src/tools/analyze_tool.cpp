@@ -7,11 +7,11 @@
 
 #include "core/error.hpp"
 #include "dynamics/external_forces.hpp"
-#include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/storage.hpp"
 #include "io/xml_document.hpp"
+#include "kinematics/center_of_mass.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "model/data.hpp"
 #include "muscles/muscle_force.hpp"
@@ -31,8 +31,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kRadToDeg = 180.0 / M_PI;
-
-fs::path resolve(const fs::path& setup_dir, const std::string& name) { return resolve_setup_path(setup_dir, name); }
 
 struct AnalysisSettings {
   std::string type, name;
@@ -84,29 +82,20 @@ const char* kUnitsNote =
 
 RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions& opt) {
   io::XmlDocument doc(setup_path);
-  const auto tool = setup_tool_element(doc.doc(), "AnalyzeTool");
-  if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><AnalyzeTool>");
+  const auto tool = require_setup_tool(doc, setup_path, "AnalyzeTool");
   const fs::path dir = setup_path.parent_path();
   const std::string tool_name =
       io::output_file_name(tool.attribute("name").value(), setup_path.string(), fmt::format("line {} <AnalyzeTool name>", doc.line_of(tool)));
   RunToolReport report;
 
-  fs::path model_path = opt.model_override;
-  if (model_path.empty()) {
-    const std::string mf = doc.text(tool, "model_file");
-    if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
-    model_path = resolve(dir, mf);
-    if (!fs::exists(model_path))
-      doc.fail(tool.child("model_file"), "model file '" + quote_input(model_path.string(), 200) + "' does not exist (pass --model to use another file)");
-  }
+  const fs::path model_path = setup_model_file(doc, tool, dir, opt.model_override);
   const double lowpass = setup_lowpass_cutoff(doc, tool);
   const std::string coords_name = doc.text(tool, "coordinates_file");
   const std::string states_name = doc.text(tool, "states_file");
   if (coords_name.empty() && states_name.empty()) doc.fail(tool, "expected <coordinates_file> or <states_file>");
   if (!doc.text(tool, "speeds_file").empty())
     report.warnings.push_back("speeds_file is not supported; speeds are the derivative of the coordinates' splines");
-  const fs::path results_dir = opt.results_override.empty() ? resolve(dir, doc.text(tool, "results_directory", "."))
-                                                           : opt.results_override;
+  const fs::path results_dir = setup_results_directory(doc, tool, dir, opt.results_override);
   const int precision = doc.integer(tool, "output_precision", 8, 1, 20);
   const bool equilibrium = doc.boolean(tool, "solve_for_equilibrium_for_auxiliary_states", false);
   const double t0 = doc.number(tool, "initial_time", -INFINITY);
@@ -139,21 +128,14 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   if (analyses.empty()) doc.fail(tool, "no analysis is switched on in <AnalysisSet>");
   // Checked before any computation; with --results-dir every file lands inside it, otherwise in the
   // setup's results_directory (OpenSim's semantics: relative to the setup, or absolute).
-  io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder,
-                        opt.results_override.empty() ? setup_path.string() + ": <results_directory>" : "--results-dir");
+  io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder, setup_results_source(setup_path, opt.results_override));
 
   // Model with the force set files appended (§12.1): reserve and residual actuators.
   const pugi::xml_node model_element = opt.model_override.empty() ? tool.child("model_file") : pugi::xml_node();
   ModelSpec spec = read_named_by_setup(doc, model_element, [&] { return io::read_osim(model_path); });
-  if (doc.boolean(tool, "replace_force_set", false)) {
-    spec.muscles.clear();
-    spec.actuators.clear();
-    spec.passive_forces.clear();
-    spec.force_order.clear();
-    drop_unmodelled_forces(spec.unsupported);
-  }
+  if (doc.boolean(tool, "replace_force_set", false)) drop_model_force_set(spec);
   for (const auto& f : doc.words(tool, "force_set_files")) {
-    const fs::path p = resolve(dir, f);
+    const fs::path p = resolve_setup_path(dir, f);
     if (!fs::exists(p)) doc.fail(tool.child("force_set_files"), "force set file '" + quote_input(p.string(), 200) + "' does not exist");
     read_named_by_setup(doc, tool.child("force_set_files"), [&] { io::append_force_set_file(p, spec); });
   }
@@ -165,18 +147,11 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   if (!dynamics.empty())
     for (auto& w : unmodelled_force_warnings(model, "the " + dynamics + " results")) report.warnings.push_back(std::move(w));
 
-  ExternalForces external;
-  const std::string loads_name = doc.text(tool, "external_loads_file");
-  if (!loads_name.empty()) {
-    const fs::path loads_path = resolve(dir, loads_name);
-    external = read_named_by_setup(doc, tool.child("external_loads_file"), [&] {
-      return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
-    });
-  }
+  const ExternalForces external = setup_external_loads(doc, tool, dir, model);
 
   StatesTable states;
   if (!coords_name.empty()) {
-    const fs::path coords_path = resolve(dir, coords_name);
+    const fs::path coords_path = resolve_setup_path(dir, coords_name);
     if (!fs::exists(coords_path))
       doc.fail(tool.child("coordinates_file"), "coordinates file '" + quote_input(coords_path.string(), 200) + "' does not exist");
     states = read_named_by_setup(doc, tool.child("coordinates_file"), [&] {
@@ -188,7 +163,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       report.warnings.push_back("coordinate '" + quote_input(m) + "' is not in " + coords_path.filename().string() + "; set to 0 as OpenSim does");
     report.warnings.insert(report.warnings.end(), states.warnings.begin(), states.warnings.end());
   } else {
-    const fs::path states_path = resolve(dir, states_name);
+    const fs::path states_path = resolve_setup_path(dir, states_name);
     if (!fs::exists(states_path)) doc.fail(tool.child("states_file"), "states file '" + quote_input(states_path.string(), 200) + "' does not exist");
     states = read_named_by_setup(doc, tool.child("states_file"), [&] {
       return states_from_states_file(model, io::read_storage(states_path), states_path.string());
@@ -197,15 +172,10 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       report.warnings.push_back("state of coordinate '" + quote_input(m) + "' is not in " + states_path.filename().string() + "; set to 0");
   }
 
-  // Frame selection (§12.4): absolute row indices; begin and end always recorded.
-  const int n = static_cast<int>(states.time.size());
-  int i0 = 0, i1 = -1;
-  for (int i = 0; i < n; ++i) {
-    if (states.time[i] <= t0) i0 = i;
-    if (states.time[i] <= t1) i1 = i;
-  }
-  if (i1 < i0) throw_input_error(setup_path.string(), "", "no rows of the coordinates file fall in [initial_time, final_time]");
-  if (const std::string w = external.coverage_warning(states.time[i0], states.time[i1]); !w.empty()) report.warnings.push_back(w);
+  // Frame selection: absolute row indices; begin and end always recorded (tools/motion_rows.hpp).
+  const RowRange range = analysis_row_range(states.time, t0, t1);
+  if (range.empty()) throw_input_error(setup_path.string(), "", "no rows of the coordinates file fall in [initial_time, final_time]");
+  if (const std::string w = external.coverage_warning(states.time[range.first], states.time[range.last]); !w.empty()) report.warnings.push_back(w);
 
   Data data(model);
   Eigen::VectorXd speeds(model.muscles.size());
@@ -213,12 +183,11 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   const int nb = static_cast<int>(model.bodies.size());
   const int nq = model.nq();
   const int nm = static_cast<int>(model.muscles.size());
-  double total_mass = 0;
-  for (int b = 1; b < nb; ++b) total_mass += model.bodies[b].mass;
+  const double total_mass = calc_total_mass(model);
 
   HeldOutputs held;
   AnalyzeContext ctx{model, states, external.size() > 0 ? &external : nullptr, doc, dir, held, tool_name,
-                     precision, i0, i1, ThreadOptions{opt.threads, 16}, report};
+                     precision, range, ThreadOptions{opt.threads, 16}, report};
   for (const auto& a : analyses) {
     if (a.type == "InverseDynamics") {
       run_inverse_dynamics_analysis(ctx, a.node);
@@ -276,8 +245,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       }
     }
 
-    for (int i = i0; i <= i1; ++i) {
-      if (!(i == i0 || i == i1 || i % a.step_interval == 0)) continue;
+    for (const int i : analysis_rows(range, a.step_interval)) {
       const Eigen::VectorXd q = states.q.row(i).transpose();
       const Eigen::VectorXd qd = states.qdot.row(i).transpose();
       calc_forward_kinematics(model, data, q);
@@ -285,12 +253,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       if (a.type == "BodyKinematics") {
         const double ang = a.in_degrees ? kRadToDeg : 1.0;
         std::vector<double> pos, vel;
-        Vec3 com = Vec3::Zero(), com_v = Vec3::Zero();
-        for (int b = 1; b < nb; ++b) {
-          const Vec3 p = data.X_GB[b].apply(model.bodies[b].mass_center);
-          com += model.bodies[b].mass * p;
-          com_v += model.bodies[b].mass * point_velocity(model, data, b, p, qd);
-        }
+        Vec3 com = calc_mass_moment_in_world(model, data), com_v = calc_linear_momentum_in_world(model, data, qd);
         for (int b : selected) {
           const Vec3 p = data.X_GB[b].apply(model.bodies[b].mass_center);
           const Vec3 o = body_xyz_from_rotation(data.X_GB[b].R) * ang;

@@ -11,7 +11,6 @@
 #include "dynamics/external_forces.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "dynamics/passive_forces.hpp"
-#include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/storage.hpp"
@@ -27,25 +26,13 @@ namespace weaklink {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-}  // namespace
-
 RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToolOptions& opt) {
   io::XmlDocument doc(setup_path);
-  const auto tool = setup_tool_element(doc.doc(), "InverseDynamicsTool");
-  if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><InverseDynamicsTool>");
+  const auto tool = require_setup_tool(doc, setup_path, "InverseDynamicsTool");
   const fs::path dir = setup_path.parent_path();
   RunToolReport report;
 
-  fs::path model_path = opt.model_override;
-  if (model_path.empty()) {
-    const std::string mf = doc.text(tool, "model_file");
-    if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
-    model_path = resolve_setup_path(dir, mf);
-    if (!fs::exists(model_path))
-      doc.fail(tool.child("model_file"), "model file '" + quote_input(model_path.string(), 200) + "' does not exist (pass --model to use another file)");
-  }
+  const fs::path model_path = setup_model_file(doc, tool, dir, opt.model_override);
   const std::string coords_name = doc.text(tool, "coordinates_file");
   if (coords_name.empty()) doc.fail(tool, "expected <coordinates_file>");
   const std::vector<double> range = doc.numbers(tool, "time_range");
@@ -56,11 +43,9 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   std::string out_name = io::output_file_name(doc.text(tool, "output_gen_force_file", "inverse_dynamics.sto"), setup_path.string(),
                                               fmt::format("line {} <output_gen_force_file>", doc.line_of(tool.child("output_gen_force_file"))));
   if (out_name.size() < 4 || out_name.substr(out_name.size() - 4) != ".sto") out_name += ".sto";
-  const fs::path results_dir = opt.results_override.empty() ? resolve_setup_path(dir, doc.text(tool, "results_directory", "."))
-                                                           : opt.results_override;
+  const fs::path results_dir = setup_results_directory(doc, tool, dir, opt.results_override);
   // Checked before any computation; with --results-dir the file lands inside it.
-  io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder,
-                        opt.results_override.empty() ? setup_path.string() + ": <results_directory>" : "--results-dir");
+  io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder, setup_results_source(setup_path, opt.results_override));
   bool exclude_muscles = false, exclude_all = false;
   std::vector<std::string> excluded_names;  // entries other than the keywords: force names
   for (const auto& w : doc.words(tool, "forces_to_exclude")) {
@@ -94,14 +79,7 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   if (!exclude_muscles && !model.muscles.empty())
     report.warnings.push_back("forces_to_exclude does not exclude Muscles: OpenSim would add muscle forces in their default state; weaklink leaves them out");
 
-  ExternalForces external;
-  const std::string loads_name = doc.text(tool, "external_loads_file");
-  if (!loads_name.empty()) {
-    const fs::path loads_path = resolve_setup_path(dir, loads_name);
-    external = read_named_by_setup(doc, tool.child("external_loads_file"), [&] {
-      return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
-    });
-  }
+  const ExternalForces external = setup_external_loads(doc, tool, dir, model);
 
   const fs::path coords_path = resolve_setup_path(dir, coords_name);
   if (!fs::exists(coords_path))

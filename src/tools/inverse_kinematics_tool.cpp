@@ -2,22 +2,19 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstring>
-#include <exception>
-#include <mutex>
+#include <memory>
 #include <numbers>
 #include <optional>
-#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "core/ascii_lower.hpp"
 #include "core/error.hpp"
-#include "core/thread_limit.hpp"
+#include "core/for_each_chunk.hpp"
 #include "core/natural_spline.hpp"
 #include "io/output_set.hpp"
 #include "io/osim_reader.hpp"
@@ -56,19 +53,17 @@ struct CoordinateTarget {
   int spline = -1;  // index into splines, or -1 for a constant target
 };
 
-}  // namespace
+// The marker goals: the file's markers that are in the model and tracked with a positive weight.
+struct MarkerGoals {
+  std::vector<IKMarkerGoal> goals;
+  std::vector<int> column;  // file marker index per goal
+};
 
-InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::MarkerTable& table,
-                                               const InverseKinematicsSettings& settings,
-                                               const std::string& markers_file) {
-  InverseKinematicsResult result;
+// Marker references (§10.2): the applied marker tasks, or without any every marker of the file
+// with weight 1. Names the goals in result.markers; warns about markers on one side only.
+MarkerGoals marker_goals(const Model& model, const io::MarkerTable& table, const InverseKinematicsSettings& settings,
+                         const std::string& markers_file, InverseKinematicsResult& result) {
   const std::size_t nfile = table.names.size();
-  if (table.xyz.rows() != static_cast<Eigen::Index>(table.time.size()) ||
-      table.xyz.cols() != static_cast<Eigen::Index>(3 * nfile))
-    throw std::invalid_argument("run_inverse_kinematics: marker table xyz is not frames x 3*markers");
-  if (table.time.empty()) throw_input_error(markers_file, "", "the marker file has no frames");
-
-  // ---- Marker references (§10.2) ----
   std::unordered_map<std::string, double> task_weight;
   for (const auto& t : settings.tasks.markers)
     if (t.apply) task_weight[t.name] = t.weight;
@@ -76,8 +71,7 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
   std::unordered_map<std::string, int> in_file;
   for (std::size_t k = 0; k < nfile; ++k) in_file.emplace(table.names[k], static_cast<int>(k));
 
-  std::vector<IKMarkerGoal> goals;
-  std::vector<int> goal_column;  // file marker index per goal
+  MarkerGoals out;
   std::vector<std::string> not_in_model;
   for (std::size_t k = 0; k < nfile; ++k) {
     double w = 1.0;
@@ -92,8 +86,8 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
       if (use_tasks) not_in_model.push_back(table.names[k]);
       continue;
     }
-    goals.push_back({m, w});
-    goal_column.push_back(static_cast<int>(k));
+    out.goals.push_back({m, w});
+    out.column.push_back(static_cast<int>(k));
     result.markers.push_back(table.names[k]);
   }
   if (!not_in_model.empty())
@@ -113,194 +107,202 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
       result.warnings.push_back(fmt::format("{} model marker(s) are not in {}, not tracked: {}", missing.size(),
                                             markers_file, name_list(missing)));
   }
+  return out;
+}
 
-  // ---- Coordinate references (§10.2) ----
-  std::vector<IKCoordinateGoal> cgoals;
-  std::vector<CoordinateTarget> targets;
-  std::vector<NaturalSpline> splines;
+struct CoordinateGoals {
+  std::vector<IKCoordinateGoal> goals;
+  std::vector<CoordinateTarget> targets;  // per goal
+  std::vector<NaturalSpline> splines;     // of the from_file targets
+};
+
+// The from_file target of coordinate task `t`: a quintic spline through the coordinate file's column.
+NaturalSpline coordinate_file_spline(const InverseKinematicsSettings& settings, const IKCoordinateTask& t, const Coordinate& co) {
+  const std::string file = settings.coordinate_file_name.empty() ? "coordinate_file" : settings.coordinate_file_name;
+  if (!settings.coordinate_file)
+    throw_input_error(file, "", fmt::format("coordinate task '{}' takes its value from_file but no coordinate_file is given", t.name));
+  const io::Table& ct = *settings.coordinate_file;
+  const int col = ct.find_column(t.name);
+  if (col < 0) throw_input_error(file, "", fmt::format("expected a column '{}' for the coordinate task of that name", t.name));
+  std::vector<double> y(ct.time.size());
+  // Rotational columns are taken as degrees whatever the header says (§10.2).
+  const double factor = co.motion_type == MotionType::Rotational ? std::numbers::pi / 180.0 : 1.0;
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = factor * ct.data(static_cast<Eigen::Index>(i), col);
+  try {
+    return NaturalSpline(ct.time, y, 5);
+  } catch (const std::invalid_argument& e) {
+    throw_input_error(file, fmt::format("column '{}'", t.name),
+                      fmt::format("cannot fit the quintic spline: {} (expected at least 6 rows, increasing times)", e.what()));
+  }
+}
+
+// Coordinate references (§10.2): applied tasks with a positive weight on a coordinate of the model.
+CoordinateGoals coordinate_goals(const Model& model, const InverseKinematicsSettings& settings, std::vector<std::string>& warnings) {
+  CoordinateGoals out;
   for (const auto& t : settings.tasks.coordinates) {
     if (!t.apply || !(t.weight > 0)) continue;
     const int c = model.find_coordinate(t.name);
     if (c < 0) {
-      result.warnings.push_back(fmt::format("coordinate task '{}': no such coordinate in the model; ignored", t.name));
+      warnings.push_back(fmt::format("coordinate task '{}': no such coordinate in the model; ignored", t.name));
       continue;
     }
     const Coordinate& co = model.coordinates[c];
-    if (co.locked)
-      result.warnings.push_back(fmt::format("coordinate task '{}': the coordinate is locked; the task has no effect", t.name));
+    if (co.locked) warnings.push_back(fmt::format("coordinate task '{}': the coordinate is locked; the task has no effect", t.name));
     CoordinateTarget target{c, t.weight, 0.0, -1};
     switch (t.value_type) {
       case IKValueType::DefaultValue: target.constant = co.default_value; break;
       case IKValueType::ManualValue: target.constant = t.value; break;
-      case IKValueType::FromFile: {
-        const std::string file = settings.coordinate_file_name.empty() ? "coordinate_file" : settings.coordinate_file_name;
-        if (!settings.coordinate_file)
-          throw_input_error(file, "", fmt::format("coordinate task '{}' takes its value from_file but no coordinate_file is given", t.name));
-        const io::Table& ct = *settings.coordinate_file;
-        const int col = ct.find_column(t.name);
-        if (col < 0)
-          throw_input_error(file, "", fmt::format("expected a column '{}' for the coordinate task of that name", t.name));
-        std::vector<double> y(ct.time.size());
-        // Rotational columns are taken as degrees whatever the header says (§10.2).
-        const double factor = co.motion_type == MotionType::Rotational ? std::numbers::pi / 180.0 : 1.0;
-        for (std::size_t i = 0; i < y.size(); ++i) y[i] = factor * ct.data(static_cast<Eigen::Index>(i), col);
-        try {
-          splines.emplace_back(ct.time, y, 5);
-        } catch (const std::invalid_argument& e) {
-          throw_input_error(file, fmt::format("column '{}'", t.name),
-                            fmt::format("cannot fit the quintic spline: {} (expected at least 6 rows, increasing times)", e.what()));
-        }
-        target.spline = static_cast<int>(splines.size()) - 1;
+      case IKValueType::FromFile:
+        out.splines.push_back(coordinate_file_spline(settings, t, co));
+        target.spline = static_cast<int>(out.splines.size()) - 1;
         break;
-      }
     }
-    cgoals.push_back({c, t.weight});
-    targets.push_back(target);
+    out.goals.push_back({c, t.weight});
+    out.targets.push_back(target);
   }
-  if (goals.empty() && cgoals.empty())
-    throw_input_error(markers_file, "",
-                      use_tasks ? "no applied marker task names a marker that is both in this file and in the model"
-                                : "no marker of this file is in the model (expected marker names of the model's MarkerSet)");
+  return out;
+}
 
-  // ---- Frames (§10.3): nearest rows to the clipped time range ----
+// The frames to solve, rows r0..r1 of the marker table, with what each observes: marker positions
+// in metres (row-major, 3 per goal; NaN where a marker is missing) and coordinate targets.
+struct FrameObservations {
+  int r0 = 0, r1 = -1, nframes = 0;
+  std::vector<double> observed, target_values;
+};
+
+// Frames (§10.3): nearest rows to the clipped time range.
+FrameObservations frame_observations(const io::MarkerTable& table, const InverseKinematicsSettings& settings, const MarkerGoals& markers,
+                                     const CoordinateGoals& coordinates, const std::string& markers_file) {
+  FrameObservations f;
   const std::vector<double>& time = table.time;
-  const int r0 = nearest_row(time, std::max(time.front(), settings.time_start));
-  const int r1 = nearest_row(time, std::min(time.back(), settings.time_end));
-  if (r1 < r0) throw_input_error(markers_file, "", "the time range selects no frames");
-  const int nframes = r1 - r0 + 1;
-  const int ng = static_cast<int>(goals.size()), nc = static_cast<int>(cgoals.size());
-
-  // Observations in metres (row-major, 3 per goal) and coordinate targets per frame.
-  std::vector<double> observed(static_cast<std::size_t>(nframes) * 3 * ng);
-  std::vector<double> target_values(static_cast<std::size_t>(nframes) * nc);
-  for (int i = 0; i < nframes; ++i) {
+  f.r0 = nearest_row(time, std::max(time.front(), settings.time_start));
+  f.r1 = nearest_row(time, std::min(time.back(), settings.time_end));
+  if (f.r1 < f.r0) throw_input_error(markers_file, "", "the time range selects no frames");
+  f.nframes = f.r1 - f.r0 + 1;
+  const int ng = static_cast<int>(markers.goals.size()), nc = static_cast<int>(coordinates.goals.size());
+  f.observed.resize(static_cast<std::size_t>(f.nframes) * 3 * ng);
+  f.target_values.resize(static_cast<std::size_t>(f.nframes) * nc);
+  for (int i = 0; i < f.nframes; ++i) {
     for (int g = 0; g < ng; ++g) {
       bool ok = true;
       double v[3];
       for (int a = 0; a < 3; ++a) {
-        v[a] = table.xyz(r0 + i, 3 * goal_column[g] + a) * table.to_meters;
+        v[a] = table.xyz(f.r0 + i, 3 * markers.column[g] + a) * table.to_meters;
         ok = ok && std::isfinite(v[a]);
       }
       for (int a = 0; a < 3; ++a)
-        observed[(static_cast<std::size_t>(i) * ng + g) * 3 + a] = ok ? v[a] : std::numeric_limits<double>::quiet_NaN();
+        f.observed[(static_cast<std::size_t>(i) * ng + g) * 3 + a] = ok ? v[a] : std::numeric_limits<double>::quiet_NaN();
     }
-    for (int k = 0; k < nc; ++k)
-      target_values[static_cast<std::size_t>(i) * nc + k] =
-          targets[k].spline < 0 ? targets[k].constant : splines[targets[k].spline].eval(time[r0 + i]).f;
-  }
-
-  // Frames without a single tracked marker (and no coordinate task) have nothing to solve: their
-  // pose would be the warm start, reported as if measured. None at all is an error; some, a warning.
-  if (nc == 0 && ng > 0) {
-    std::vector<double> empty_times;
-    for (int i = 0; i < nframes; ++i) {
-      bool any = false;
-      for (int g = 0; g < ng && !any; ++g) any = std::isfinite(observed[(static_cast<std::size_t>(i) * ng + g) * 3]);
-      if (!any) empty_times.push_back(time[r0 + i]);
+    for (int k = 0; k < nc; ++k) {
+      const CoordinateTarget& t = coordinates.targets[k];
+      f.target_values[static_cast<std::size_t>(i) * nc + k] = t.spline < 0 ? t.constant : coordinates.splines[t.spline].eval(time[f.r0 + i]).f;
     }
-    if (static_cast<int>(empty_times.size()) == nframes)
-      throw_input_error(markers_file, "", "no frame in the time range has data for any tracked marker (all values missing)");
-    if (!empty_times.empty())
-      result.warnings.push_back(fmt::format(
-          "{}: {} of {} frames have no data for any tracked marker (first at t = {}, last at t = {}): their coordinates are "
-          "the solver's starting guess (earlier frames extrapolated), not measured",
-          markers_file, empty_times.size(), nframes, empty_times.front(), empty_times.back()));
   }
+  return f;
+}
 
-  // ---- Solve: fixed chunks, each from the default pose, warm starts inside ----
-  const IKProblem problem(model, goals, cgoals, settings.solver);
-  const int nq = model.nq();
-  Eigen::MatrixXd q_out(nframes, nq);
-  Eigen::MatrixXd errors(nframes, 3);
-  Eigen::MatrixXd locations(settings.report_marker_locations ? nframes : 0, 3 * ng);
-  std::vector<int> worst(nframes, -1);
-  result.status.resize(nframes);
-  const int chunk = std::max(1, settings.chunk_frames);
-  const int nchunks = (nframes + chunk - 1) / chunk;
-  std::atomic<int> next_chunk{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  const auto worker = [&] {
-    try {
-      IKWorkspace ws(problem);
-      Eigen::VectorXd q(nq);
-      for (int ch = next_chunk++; ch < nchunks; ch = next_chunk++) {
-        q = model.default_q();
-        for (int i = ch * chunk; i < std::min(nframes, (ch + 1) * chunk); ++i) {
-          // Warm start: the previous frame's solution, extrapolated linearly from the two before.
-          if (i >= ch * chunk + 2 && settings.extrapolate_warm_start)
-            q = 2.0 * q_out.row(i - 1).transpose() - q_out.row(i - 2).transpose();
-          const double* obs = observed.data() + static_cast<std::size_t>(i) * 3 * ng;
-          const double* tv = nc ? target_values.data() + static_cast<std::size_t>(i) * nc : nullptr;
-          result.status[i] = solve_ik_frame(ws, obs, tv, q);
-          q_out.row(i) = q.transpose();
-          const IKMarkerErrors e = ik_marker_errors(ws, obs);
-          errors(i, 0) = e.total_squared;
-          errors(i, 1) = e.rms;
-          errors(i, 2) = e.max;
-          worst[i] = e.worst;
-          if (settings.report_marker_locations)
-            for (int g = 0; g < ng; ++g) locations.block<1, 3>(i, 3 * g) = ws.marker_G[g].transpose();
-        }
-      }
-    } catch (...) {
-      const std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
+// Frames without a single tracked marker (and no coordinate task) have nothing to solve: their
+// pose would be the warm start, reported as if measured. None at all is an error; some, a warning.
+void check_frames_have_markers(const std::vector<double>& time, const FrameObservations& f, int ng, int nc,
+                               const std::string& markers_file, std::vector<std::string>& warnings) {
+  if (nc != 0 || ng == 0) return;
+  std::vector<double> empty_times;
+  for (int i = 0; i < f.nframes; ++i) {
+    bool any = false;
+    for (int g = 0; g < ng && !any; ++g) any = std::isfinite(f.observed[(static_cast<std::size_t>(i) * ng + g) * 3]);
+    if (!any) empty_times.push_back(time[f.r0 + i]);
+  }
+  if (static_cast<int>(empty_times.size()) == f.nframes)
+    throw_input_error(markers_file, "", "no frame in the time range has data for any tracked marker (all values missing)");
+  if (!empty_times.empty())
+    warnings.push_back(fmt::format(
+        "{}: {} of {} frames have no data for any tracked marker (first at t = {}, last at t = {}): their coordinates are "
+        "the solver's starting guess (earlier frames extrapolated), not measured",
+        markers_file, empty_times.size(), f.nframes, empty_times.front(), empty_times.back()));
+}
+
+// What the solve produces per frame.
+struct SolvedFrames {
+  Eigen::MatrixXd q, errors, locations;  // coordinates; squared total, RMS, max marker error; marker positions
+  std::vector<int> worst;                 // goal with the largest error, -1 if none
+};
+
+// Solve: fixed chunks, each from the default pose, warm starts inside.
+SolvedFrames solve_frames(const Model& model, const IKProblem& problem, const FrameObservations& f,
+                          const InverseKinematicsSettings& settings, std::vector<IKFrameStatus>& status) {
+  const int nq = model.nq(), nframes = f.nframes;
+  const int ng = static_cast<int>(problem.markers().size()), nc = static_cast<int>(problem.coordinates().size());
+  SolvedFrames out;
+  out.q.resize(nframes, nq);
+  out.errors.resize(nframes, 3);
+  out.locations.resize(settings.report_marker_locations ? nframes : 0, 3 * ng);
+  out.worst.assign(nframes, -1);
+  status.resize(nframes);
+  const ThreadOptions threads{std::max(1, settings.threads), settings.chunk_frames};
+  std::vector<std::unique_ptr<IKWorkspace>> spaces(static_cast<std::size_t>(worker_threads(threads.threads)));
+  for_each_chunk(nframes, threads, [&](int t, int begin, int end) {
+    auto& ws = spaces[static_cast<std::size_t>(t)];
+    if (!ws) ws = std::make_unique<IKWorkspace>(problem);
+    Eigen::VectorXd q = model.default_q();
+    for (int i = begin; i < end; ++i) {
+      // Warm start: the previous frame's solution, extrapolated linearly from the two before.
+      if (i >= begin + 2 && settings.extrapolate_warm_start) q = 2.0 * out.q.row(i - 1).transpose() - out.q.row(i - 2).transpose();
+      const double* obs = f.observed.data() + static_cast<std::size_t>(i) * 3 * ng;
+      const double* tv = nc ? f.target_values.data() + static_cast<std::size_t>(i) * nc : nullptr;
+      status[i] = solve_ik_frame(*ws, obs, tv, q);
+      out.q.row(i) = q.transpose();
+      const IKMarkerErrors e = ik_marker_errors(*ws, obs);
+      out.errors(i, 0) = e.total_squared;
+      out.errors(i, 1) = e.rms;
+      out.errors(i, 2) = e.max;
+      out.worst[i] = e.worst;
+      if (settings.report_marker_locations)
+        for (int g = 0; g < ng; ++g) out.locations.block<1, 3>(i, 3 * g) = ws->marker_G[g].transpose();
     }
-  };
-  const int nthreads = std::clamp(settings.threads, 1, std::max(1, nchunks));
-  if (nthreads == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < nthreads; ++t) pool.emplace_back(worker);
-    for (auto& th : pool) th.join();
-  }
-  if (failure) std::rethrow_exception(failure);
+  });
+  return out;
+}
 
-  // Coordinates no observed marker depends on (no tracked marker on a body at or below their
-  // joint, no coordinate task): their Jacobian columns are zero, the damped solver keeps their
-  // starting guess. A topological check: it does not see rank loss among observed coordinates.
-  {
-    const int nb = static_cast<int>(model.bodies.size());
-    std::vector<std::vector<char>> moves(ng, std::vector<char>(model.joints.size(), 0));  // goal g's marker moves with joint j
+// Coordinates no observed marker depends on (no tracked marker on a body at or below their
+// joint, no coordinate task): their Jacobian columns are zero, the damped solver keeps their
+// starting guess. A topological check: it does not see rank loss among observed coordinates.
+void warn_unobserved_coordinates(const Model& model, const IKProblem& problem, const FrameObservations& f,
+                                 const std::string& markers_file, std::vector<std::string>& warnings) {
+  const std::vector<IKMarkerGoal>& goals = problem.markers();
+  const int nb = static_cast<int>(model.bodies.size()), nq = model.nq(), ng = static_cast<int>(goals.size());
+  std::vector<std::vector<char>> moves(ng, std::vector<char>(model.joints.size(), 0));  // goal g's marker moves with joint j
+  for (int g = 0; g < ng; ++g)
+    for (int b = model.markers[goals[g].marker].body; b > 0 && b < nb; b = model.joints[model.bodies[b].joint].parent_body)
+      moves[g][model.bodies[b].joint] = 1;
+  std::vector<char> tasked(nq, 0);
+  for (const auto& cg : problem.coordinates()) tasked[cg.coordinate] = 1;
+  std::vector<int> unobserved_frames(nq, 0);
+  for (int i = 0; i < f.nframes; ++i) {
+    std::vector<char> seen(model.joints.size(), 0);
+    bool any = false;
     for (int g = 0; g < ng; ++g)
-      for (int b = model.markers[goals[g].marker].body; b > 0 && b < nb; b = model.joints[model.bodies[b].joint].parent_body)
-        moves[g][model.bodies[b].joint] = 1;
-    std::vector<char> tasked(nq, 0);
-    for (const auto& cg : cgoals) tasked[cg.coordinate] = 1;
-    std::vector<int> unobserved_frames(nq, 0);
-    for (int i = 0; i < nframes; ++i) {
-      std::vector<char> seen(model.joints.size(), 0);
-      bool any = false;
-      for (int g = 0; g < ng; ++g)
-        if (std::isfinite(observed[(static_cast<std::size_t>(i) * ng + g) * 3])) {
-          any = true;
-          for (std::size_t j = 0; j < seen.size(); ++j) seen[j] |= moves[g][j];
-        }
-      if (!any) continue;  // a frame without any marker is reported above
-      for (int c = 0; c < nq; ++c) {
-        const Coordinate& co = model.coordinates[c];
-        if (!co.locked && co.coupler < 0 && !tasked[c] && !seen[co.joint]) ++unobserved_frames[c];
+      if (std::isfinite(f.observed[(static_cast<std::size_t>(i) * ng + g) * 3])) {
+        any = true;
+        for (std::size_t j = 0; j < seen.size(); ++j) seen[j] |= moves[g][j];
       }
+    if (!any) continue;  // a frame without any marker is reported above
+    for (int c = 0; c < nq; ++c) {
+      const Coordinate& co = model.coordinates[c];
+      if (!co.locked && co.coupler < 0 && !tasked[c] && !seen[co.joint]) ++unobserved_frames[c];
     }
-    std::string list;
-    for (int c = 0; c < nq; ++c)
-      if (unobserved_frames[c] > 0)
-        list += fmt::format("{}{} ({} frames)", list.empty() ? "" : ", ", model.coordinates[c].name, unobserved_frames[c]);
-    if (!list.empty())
-      result.warnings.push_back(fmt::format("{}: no tracked marker moves with {}: those coordinates keep the solver's starting guess "
-                                            "there, not a measurement",
-                                            markers_file, list));
   }
+  std::string list;
+  for (int c = 0; c < nq; ++c)
+    if (unobserved_frames[c] > 0) list += fmt::format("{}{} ({} frames)", list.empty() ? "" : ", ", model.coordinates[c].name, unobserved_frames[c]);
+  if (!list.empty())
+    warnings.push_back(fmt::format("{}: no tracked marker moves with {}: those coordinates keep the solver's starting guess "
+                                   "there, not a measurement",
+                                   markers_file, list));
+}
 
-  int not_converged = 0;
-  for (const auto& s : result.status) not_converged += !s.converged;
-  if (not_converged)
-    result.warnings.push_back(fmt::format("{} of {} frames stopped before the solver's tolerance (iteration limit)",
-                                          not_converged, nframes));
-
-  // ---- Tables (§10.4) ----
+// Tables (§10.4): coordinates (degrees for rotational ones), marker errors, marker locations.
+void fill_result_tables(const Model& model, const std::vector<double>& time, const FrameObservations& f, SolvedFrames& solved,
+                        const InverseKinematicsSettings& settings, InverseKinematicsResult& result) {
   io::Table& co = result.coordinates;
   co.name = "Coordinates";
   co.in_degrees = true;
@@ -310,9 +312,9 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
                       "are in degrees (yes) or radians (no)."},
                  {"", ""}};
   for (const auto& c : model.coordinates) co.labels.push_back(c.name);
-  co.time.assign(time.begin() + r0, time.begin() + r1 + 1);
-  co.data = q_out;
-  for (int c = 0; c < nq; ++c)
+  co.time.assign(time.begin() + f.r0, time.begin() + f.r1 + 1);
+  co.data = std::move(solved.q);
+  for (int c = 0; c < model.nq(); ++c)
     if (model.coordinates[c].motion_type == MotionType::Rotational) co.data.col(c) *= kRadToDeg;
 
   io::Table& me = result.marker_errors;
@@ -320,8 +322,8 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
   me.in_degrees = false;
   me.labels = {"total_squared_error", "marker_error_RMS", "marker_error_max"};
   me.time = co.time;
-  me.data = errors;
-  for (int i = 0; i < nframes; ++i) result.worst_marker.push_back(worst[i] < 0 ? "" : result.markers[worst[i]]);
+  me.data = std::move(solved.errors);
+  for (int i = 0; i < f.nframes; ++i) result.worst_marker.push_back(solved.worst[i] < 0 ? "" : result.markers[solved.worst[i]]);
 
   if (settings.report_marker_locations) {
     io::Table& ml = result.marker_locations;
@@ -330,8 +332,43 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
     for (const auto& name : result.markers)
       for (const char* s : {"_tx", "_ty", "_tz"}) ml.labels.push_back(name + s);
     ml.time = co.time;
-    ml.data = locations;
+    ml.data = std::move(solved.locations);
   }
+}
+
+}  // namespace
+
+InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::MarkerTable& table,
+                                               const InverseKinematicsSettings& settings,
+                                               const std::string& markers_file) {
+  InverseKinematicsResult result;
+  if (table.xyz.rows() != static_cast<Eigen::Index>(table.time.size()) ||
+      table.xyz.cols() != static_cast<Eigen::Index>(3 * table.names.size()))
+    throw std::invalid_argument("run_inverse_kinematics: marker table xyz is not frames x 3*markers");
+  if (table.time.empty()) throw_input_error(markers_file, "", "the marker file has no frames");
+
+  MarkerGoals markers = marker_goals(model, table, settings, markers_file, result);
+  CoordinateGoals coordinates = coordinate_goals(model, settings, result.warnings);
+  if (markers.goals.empty() && coordinates.goals.empty()) {
+    bool use_tasks = false;
+    for (const auto& t : settings.tasks.markers) use_tasks = use_tasks || t.apply;
+    throw_input_error(markers_file, "",
+                      use_tasks ? "no applied marker task names a marker that is both in this file and in the model"
+                                : "no marker of this file is in the model (expected marker names of the model's MarkerSet)");
+  }
+  const FrameObservations frames = frame_observations(table, settings, markers, coordinates, markers_file);
+  check_frames_have_markers(table.time, frames, static_cast<int>(markers.goals.size()), static_cast<int>(coordinates.goals.size()),
+                            markers_file, result.warnings);
+
+  const IKProblem problem(model, std::move(markers.goals), std::move(coordinates.goals), settings.solver);
+  SolvedFrames solved = solve_frames(model, problem, frames, settings, result.status);
+  warn_unobserved_coordinates(model, problem, frames, markers_file, result.warnings);
+  int not_converged = 0;
+  for (const auto& s : result.status) not_converged += !s.converged;
+  if (not_converged)
+    result.warnings.push_back(fmt::format("{} of {} frames stopped before the solver's tolerance (iteration limit)",
+                                          not_converged, frames.nframes));
+  fill_result_tables(model, table.time, frames, solved, settings, result);
   return result;
 }
 
@@ -380,9 +417,7 @@ bool is_unassigned(const std::string& s) { return s.empty() || s == "Unassigned"
 
 InverseKinematicsSetup read_inverse_kinematics_setup(const fs::path& setup_path) {
   io::XmlDocument doc(setup_path);
-  auto tool = doc.doc().child("OpenSimDocument").child("InverseKinematicsTool");
-  if (!tool) tool = doc.doc().child("InverseKinematicsTool");  // some old files have no OpenSimDocument
-  if (!tool) throw_input_error(setup_path.string(), "", "expected <OpenSimDocument><InverseKinematicsTool>");
+  const auto tool = require_setup_tool(doc, setup_path, "InverseKinematicsTool");
   const fs::path dir = setup_path.parent_path();
   InverseKinematicsSetup s;
   if (const std::string name = tool.attribute("name").value(); !name.empty())

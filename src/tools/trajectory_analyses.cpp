@@ -2,9 +2,9 @@
 
 #include <memory>
 
-#include "dynamics/actuator_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/joint_reactions.hpp"
 #include "dynamics/passive_forces.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "muscles/path_forces.hpp"
@@ -150,22 +150,15 @@ Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& moti
       clear_applied_loads(data);
       ws->mobility.setZero();
       if (external) external->apply(model, data, motion.time[i]);
-      for (std::size_t j = 0; j < actuators.size(); ++j) {
-        const double F = forces(i, static_cast<Eigen::Index>(j));
-        if (actuators[j].muscle) apply_path_tension(model, data, ws->q, actuators[j].index, F, ws->mobility);
-        else apply_actuator(model, data, actuators[j].index, F, ws->mobility);
-      }
-      apply_passive_forces(model, data, ws->q, ws->u, ws->mobility);
-      // Accelerations from these forces (§14.3 step 1), then the loads each joint transmits.
-      ws->fd.calc(model, data, ws->q, ws->u, ws->mobility, ws->qdd);
-      calc_inverse_dynamics(model, data, ws->q, ws->u, ws->qdd, ws->tau);
+      apply_actuator_forces(model, data, ws->q, actuators, forces.row(i), ws->mobility);
+      calc_joint_reactions(model, data, ws->fd, ws->q, ws->u, ws->mobility, ws->qdd, ws->tau);
       for (std::size_t r = 0; r < requests.size(); ++r) {
         const ReactionRequest& req = requests[r];
         const Joint& jt = model.joints[req.joint];
-        const Vec3 F_O = data.joint_force[jt.child_body], M_O = data.joint_moment[jt.child_body];
         // On the child at M's origin, or (opposite) on the parent at F's origin.
-        const Vec3 p = req.on_parent ? (data.X_GB[jt.parent_body] * jt.X_PF).p : (data.X_GB[jt.child_body] * jt.X_BM).p;
-        Vec3 F = F_O, M = M_O - p.cross(F_O);
+        const Vec3 p = req.on_parent ? (data.X_GB[jt.parent_body] * jt.X_PF).p : joint_child_frame_in_world(model, data, req.joint).p;
+        const JointReaction on_child = joint_reaction_on_child_about(model, data, req.joint, p);
+        Vec3 F = on_child.F_W, M = on_child.M_W;
         if (req.on_parent) {
           F = -F;
           M = -M;

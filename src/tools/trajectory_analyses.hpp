@@ -8,6 +8,7 @@
 
 #include <Eigen/Core>
 
+#include "core/for_each_chunk.hpp"
 #include "dynamics/external_forces.hpp"
 #include "model/model.hpp"
 #include "solvers/static_optimization.hpp"
@@ -18,11 +19,6 @@ namespace weaklink {
 struct MotionFrames {
   std::vector<double> time;
   Eigen::MatrixXd q, u, qddot;
-};
-
-struct ThreadOptions {
-  int threads = 0;        // 0: hardware concurrency
-  int chunk_frames = 16;  // frames per chunk (warm starts run inside a chunk)
 };
 
 struct StaticOptimizationTrajectory {
@@ -66,10 +62,4 @@ Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& moti
                                     const std::vector<Model::ForceRef>& actuators, const Eigen::MatrixXd& forces,
                                     const std::vector<ReactionRequest>& requests, const ThreadOptions& threads);
 
-// Runs body(begin, end) over [0, n) in chunks of `chunk` on up to `threads` threads.
-template <class Body>
-void for_each_chunk(int n, const ThreadOptions& options, Body&& body);
-
 }  // namespace weaklink
-
-#include "tools/trajectory_threads.hpp"

@@ -46,4 +46,12 @@ void drop_unmodelled_forces(std::vector<UnsupportedElement>& unsupported) {
                     unsupported.end());
 }
 
+void drop_model_force_set(ModelSpec& spec) {
+  spec.muscles.clear();
+  spec.actuators.clear();
+  spec.passive_forces.clear();
+  spec.force_order.clear();
+  drop_unmodelled_forces(spec.unsupported);
+}
+
 }  // namespace weaklink

@@ -7,6 +7,7 @@
 
 #include "io/storage.hpp"
 #include "model/model.hpp"
+#include "model/model_spec.hpp"
 
 namespace weaklink {
 
@@ -22,5 +23,9 @@ void note_unmodelled_forces(const Model& model, io::Table& table);
 
 // Removes the unmodelled force entries (replace_force_set, or every force excluded).
 void drop_unmodelled_forces(std::vector<UnsupportedElement>& unsupported);
+
+// A setup's replace_force_set: the model's own ForceSet goes (muscles, actuators, passive
+// elements, unmodelled forces) before the setup's force set files are appended.
+void drop_model_force_set(ModelSpec& spec);
 
 }  // namespace weaklink

@@ -3,10 +3,10 @@
 // on the number of threads.
 #include <gtest/gtest.h>
 
-#include "dynamics/actuator_forces.hpp"
 #include "dynamics/external_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "dynamics/joint_reactions.hpp"
 #include "io/external_loads.hpp"
 #include "io/osim_reader.hpp"
 #include "io/storage.hpp"
@@ -76,13 +76,8 @@ TEST(NoAllocation, StaticOptimizationAndJointReactionFrames) {
     clear_applied_loads(data);
     mobility.setZero();
     g.ext.apply(model, data, g.motion.time[static_cast<std::size_t>(k)]);
-    for (int j = 0; j < na; ++j) {
-      const auto& ref = so.actuators()[static_cast<std::size_t>(j)];
-      if (ref.muscle) apply_path_tension(model, data, q, ref.index, f[j], mobility);
-      else apply_actuator(model, data, ref.index, f[j], mobility);
-    }
-    fd.calc(model, data, q, u, mobility, qdd);
-    calc_inverse_dynamics(model, data, q, u, qdd, tau);
+    apply_actuator_forces(model, data, q, so.actuators(), f.transpose(), mobility);
+    calc_joint_reactions(model, data, fd, q, u, mobility, qdd, tau);
     // SO's forces reproduce the target accelerations of the free coordinates in forward dynamics.
     for (int c : fd.free()) EXPECT_NEAR(qdd[c], a[c], 1e-6 * (1 + std::abs(a[c])));
   };

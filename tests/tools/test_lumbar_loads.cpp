@@ -1,5 +1,5 @@
-// `weaklink analyze` on gait2392 walking: the lumbar output is the back joint's reaction on the
-// torso along the torso's axes, and whole-body equilibrium closes at the back joint: the torso's
+// `weaklink analyze` on gait2392 walking: the lumbar output is the back joint's load along the
+// torso's axes (dynamics/lumbar_load.hpp), and whole-body equilibrium closes at the back joint: the torso's
 // Newton equation (inertia from finite differences of its mass centre, gravity, muscle pulls)
 // and the lower body's (inertia, gravity, ground reactions, pelvis residuals) both reproduce it.
 #include <gtest/gtest.h>
@@ -56,9 +56,10 @@ TEST(LumbarLoads, Gait2392CompressionIsTheTorsoAxisComponentAndEquilibriumCloses
   };
   double worst_top = 0, worst_bottom = 0;
   for (std::size_t k = 0; k < lumbar.time.size(); ++k) {
-    // Compression and AP shear are the reaction's components along the torso's y and x axes.
+    // Compression is the reaction's component along the torso's y axis; the anterior shear is the
+    // torso's load on the pelvis along x, the opposite of the reaction's x component.
     EXPECT_EQ(lumbar.data(k, comp), jr.data(k, fy));
-    EXPECT_EQ(lumbar.data(k, ap), jr.data(k, fx));
+    EXPECT_EQ(lumbar.data(k, ap), -jr.data(k, fx));
     int row = 0;
     while (states.time[row] < lumbar.time[k] - 1e-9) ++row;
     if (row == 0 || row + 1 >= static_cast<int>(states.time.size())) continue;

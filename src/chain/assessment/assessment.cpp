@@ -12,6 +12,7 @@
 #include "chain/activities/contact_sites.hpp"
 #include "chain/client/isometric_strength.hpp"
 #include "core/error.hpp"
+#include "core/for_each_chunk.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/generic/generic_tables.hpp"
@@ -19,7 +20,6 @@
 #include "muscles/path_geometry.hpp"
 #include "solvers/static_optimization.hpp"
 #include "tools/trajectory_analyses.hpp"
-#include "tools/trajectory_threads.hpp"
 
 namespace weaklink {
 namespace {

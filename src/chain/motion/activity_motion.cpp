@@ -12,6 +12,7 @@
 #include "core/natural_spline.hpp"
 #include "core/profiles.hpp"
 #include "dynamics/inverse_dynamics.hpp"
+#include "kinematics/center_of_mass.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "kinematics/inverse_kinematics.hpp"
 #include "model/data.hpp"
@@ -431,11 +432,8 @@ class Builder {
   // Whole-body centre of mass with any hand-held mass (needs forward kinematics).
   Vec3 centre_of_mass(const PoseSolve& s) const {
     double mass = s.hand_mass;
-    Vec3 moment = Vec3::Zero();
-    for (std::size_t b = 1; b < m_.bodies.size(); ++b) {
-      mass += m_.bodies[b].mass;
-      moment += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center);
-    }
+    for (std::size_t b = 1; b < m_.bodies.size(); ++b) mass += m_.bodies[b].mass;
+    Vec3 moment = calc_mass_moment_in_world(m_, data_);
     if (s.hand_mass > 0) moment += s.hand_mass * (0.5 * (site_position(s.shoulder_r) + site_position(s.shoulder_l)) - s.arm * Vec3::UnitY());
     return Vec3(moment / mass);
   }
@@ -574,8 +572,7 @@ class Builder {
       feet.push_back({site("heel_" + side), site("first_metatarsal_" + side), site("fifth_metatarsal_" + side), site("toe_" + side), phase});
     const double stance = plan_.stance_fraction, ds = stance - 0.5;  // double support, fraction of the cycle
     if (!(ds > 0 && ds < 0.25)) fail(name_, "stance_fraction must be between 0.5 and 0.75");
-    double mass = 0;
-    for (const auto& b : m_.bodies) mass += b.mass;
+    const double mass = calc_total_mass(m_);
     const double g = m_.gravity.norm(), omega = 2 * M_PI / plan_.duration;
     const int K = std::min(20, n / 2 - 1);
     const std::vector<double> frame = frame_indices(n);
@@ -615,9 +612,7 @@ class Builder {
         target /= total;
         ex[static_cast<std::size_t>(i)] = zmp.x() - target.x();
         ez[static_cast<std::size_t>(i)] = zmp.z() - target.z();
-        Vec3 com = Vec3::Zero();
-        for (std::size_t b = 1; b < m_.bodies.size(); ++b) com += m_.bodies[b].mass * data_.X_GB[b].apply(m_.bodies[b].mass_center);
-        height += com.y() / mass / n;
+        height += calc_mass_moment_in_world(m_, data_).y() / mass / n;
       }
       auto centre = [&](std::vector<double>& e) {
         double mean = 0;

@@ -5,10 +5,11 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "dynamics/actuator_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
-#include "dynamics/passive_forces.hpp"
+#include "dynamics/joint_reactions.hpp"
+#include "dynamics/lumbar_load.hpp"
+#include "kinematics/center_of_mass.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "muscles/path_forces.hpp"
 
@@ -19,15 +20,6 @@ namespace {
 int joint_of(const Model& model, const char* coordinate) {
   const int c = model.find_coordinate(coordinate);
   return c < 0 ? -1 : model.coordinates[static_cast<std::size_t>(c)].joint;
-}
-
-// The reaction a joint exerts on its child body at the child-side joint centre (Ground), after
-// calc_inverse_dynamics: data.joint_force is about Ground's origin.
-void reaction_on_child(const Model& model, const Data& data, int joint, Vec3& force, Vec3& moment, Transform& X_GM) {
-  const Joint& j = model.joints[static_cast<std::size_t>(joint)];
-  X_GM = data.X_GB[j.child_body] * j.X_BM;
-  force = data.joint_force[j.child_body];
-  moment = data.joint_moment[j.child_body] - X_GM.p.cross(force);
 }
 
 void apply_known_loads(const ActivityMotion& m, Data& data, int i) {
@@ -43,9 +35,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
                                  const SimulationOptions& options, const Eigen::VectorXd& strength) {
   ActivityResult r;
   r.activity = activity;
-  double mass = 0;
-  for (const auto& b : model.bodies) mass += b.mass;
-  r.body_weight = mass * model.gravity.norm();
+  r.body_weight = calc_total_mass(model) * model.gravity.norm();
   r.motion = motion;
 
   StaticOptimization so(model, options.so, motion.contacts);
@@ -66,7 +56,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
   r.joints.resize(static_cast<std::size_t>(n));
   r.frames.resize(static_cast<std::size_t>(n));
 
-  const int lumbar = joint_of(model, "lumbar_extension");
+  const int lumbar = find_lumbar_joint(model);
   const int hips[2] = {joint_of(model, "hip_flexion_r"), joint_of(model, "hip_flexion_l")};
   const int knees[2] = {joint_of(model, "knee_angle_r"), joint_of(model, "knee_angle_l")};
   const int root = model.joints.empty() ? -1 : 0;  // joints are in tree order: the first hangs from Ground
@@ -121,53 +111,39 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
     calc_inverse_dynamics(model, data, q, u, qdd, tau);
     if (root >= 0) {
       const int body = model.joints[0].child_body;
-      Vec3 com = Vec3::Zero();
-      for (std::size_t b = 1; b < model.bodies.size(); ++b) com += model.bodies[b].mass * data.X_GB[b].apply(model.bodies[b].mass_center);
-      com /= mass;
+      const Vec3 com = calc_center_of_mass_position_in_world(model, data);
       const Vec3 F = data.joint_force[body], M = data.joint_moment[body] - com.cross(F);
       r.equilibrium.block(i, 0, 1, 3) = F.transpose();
       r.equilibrium.block(i, 3, 1, 3) = M.transpose();
     }
 
     // Joint reactions with every force applied (muscles, reserves, contacts, known loads), at the
-    // accelerations those forces produce (OpenSim's JointReaction, opensim-compat §14.3).
+    // accelerations those forces produce (OpenSim's JointReaction; dynamics/joint_reactions.hpp).
     mobility.setZero();
-    for (int k = 0; k < na; ++k) {
-      const auto& f = so.actuators()[static_cast<std::size_t>(k)];
-      if (f.muscle) apply_path_tension(model, data, q, f.index, forces[k], mobility);
-      else apply_actuator(model, data, f.index, forces[k], mobility);
-    }
+    apply_actuator_forces(model, data, q, so.actuators(), forces.transpose(), mobility);
     for (int k = 0; k < nr; ++k) mobility[so.reserve_coordinates()[static_cast<std::size_t>(k)]] += so.reserve_forces()[k];
-    apply_passive_forces(model, data, q, u, mobility);
-    fd.calc(model, data, q, u, mobility, qdd);
-    calc_inverse_dynamics(model, data, q, u, qdd, tau);
+    calc_joint_reactions(model, data, fd, q, u, mobility, qdd, tau);
     JointLoads& jl = r.joints[static_cast<std::size_t>(i)];
-    Vec3 F, M;
-    Transform X;
     if (lumbar >= 0) {
-      reaction_on_child(model, data, lumbar, F, M, X);
-      const Vec3 f = X.R.transpose() * F;
-      jl.lumbar_compression = f.y();
-      jl.lumbar_shear_ap = -f.x();
-      jl.lumbar_shear_lateral = -f.z();
+      const Transform X_WM = joint_child_frame_in_world(model, data, lumbar);
+      const JointReaction R = joint_reaction_on_child_about(model, data, lumbar, X_WM.p);
+      const LumbarLoad l = lumbar_load_from_reaction_on_torso(X_WM.R.transpose() * R.F_W, X_WM.R.transpose() * R.M_W);
+      jl.lumbar_compression = l.compression_L5S1_T;
+      jl.lumbar_shear_ap = l.anterior_shear_L5S1_T;
+      jl.lumbar_shear_lateral = l.right_shear_L5S1_T;
     }
+    // Hip and knee contact: the magnitude of the joint's force on its child.
     double* hip[2] = {&jl.hip_r, &jl.hip_l};
     double* knee[2] = {&jl.knee_r, &jl.knee_l};
     for (int s = 0; s < 2; ++s) {
-      if (hips[s] >= 0) {
-        reaction_on_child(model, data, hips[s], F, M, X);
-        *hip[s] = F.norm();
-      }
-      if (knees[s] >= 0) {
-        reaction_on_child(model, data, knees[s], F, M, X);
-        *knee[s] = F.norm();
-      }
+      if (hips[s] >= 0) *hip[s] = data.joint_force[static_cast<std::size_t>(model.joints[static_cast<std::size_t>(hips[s])].child_body)].norm();
+      if (knees[s] >= 0) *knee[s] = data.joint_force[static_cast<std::size_t>(model.joints[static_cast<std::size_t>(knees[s])].child_body)].norm();
     }
   }
   r.warnings = motion.warnings;
   const std::string wrap = wrap_skipped_warning(model, r.frames);
   if (!wrap.empty()) r.warnings.push_back(wrap);
-  if (lumbar < 0) r.warnings.push_back("the model has no lumbar_extension coordinate: no L5/S1 loads");
+  if (lumbar < 0) r.warnings.push_back("the model has no lumbar joint (no lumbar_extension coordinate, no joint from the pelvis to a torso or lumbar body): no L5/S1 loads");
   check_activity_result(r);
   return r;
 }

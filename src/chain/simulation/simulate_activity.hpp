@@ -35,9 +35,10 @@ struct SimulationOptions {
 
 // Joint loads per frame, the reaction each joint exerts on its distal body.
 struct JointLoads {
-  // L5/S1 (the lumbar joint), in the torso's frame: compression along its long axis (positive
-  // pressing the trunk onto the sacrum), anterior shear (the trunk's load on the sacrum along the
-  // torso's forward axis) and lateral shear (to the right). N.
+  // L5/S1 (the lumbar joint), LumbarLoad's convention (dynamics/lumbar_load.hpp): in the torso's
+  // frame, compression along its long axis (positive pressing the trunk onto the sacrum), anterior
+  // shear (the trunk's load on the sacrum along the torso's forward axis) and lateral shear (to the
+  // right). N.
   double lumbar_compression = 0, lumbar_shear_ap = 0, lumbar_shear_lateral = 0;
   double hip_r = 0, hip_l = 0, knee_r = 0, knee_l = 0;  // |reaction| at the joint centre, N
 };

@@ -18,6 +18,7 @@
 #include "tools/analyze_dynamics.hpp"
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_states.hpp"
+#include "tools/motion_rows.hpp"
 #include "tools/setup_paths.hpp"
 #include "tools/unmodelled_forces.hpp"
 
@@ -37,17 +38,10 @@ LoadedTrial load_trial(const TrialInputs& in) {
     const auto source = [&](const pugi::xml_node& tool_element, const char* element) {
       return setup_source(doc, tool_element.child(element));
     };
-    const auto tool = setup_tool_element(doc.doc(), "AnalyzeTool");
-    if (!tool) throw_input_error(in.setup.string(), "", "expected <OpenSimDocument><AnalyzeTool> (a static-optimization setup)");
+    const auto tool = require_setup_tool(doc, in.setup, "AnalyzeTool", " (a static-optimization setup)");
     const fs::path dir = in.setup.parent_path();
-    if (t.model.empty()) {
-      const std::string mf = doc.text(tool, "model_file");
-      if (mf.empty()) doc.fail(tool, "expected <model_file> (or pass --model)");
-      t.model = resolve_setup_path(dir, mf);
-      model_source = source(tool, "model_file");
-      if (!fs::exists(t.model))
-        doc.fail(tool.child("model_file"), "model file '" + quote_input(t.model.string(), 200) + "' does not exist (pass --model to use another file)");
-    }
+    if (t.model.empty()) model_source = source(tool, "model_file");
+    t.model = setup_model_file(doc, tool, dir, t.model);
     if (t.coordinates.empty()) {
       const std::string c = doc.text(tool, "coordinates_file");
       if (c.empty()) doc.fail(tool, "expected <coordinates_file> (or pass --coordinates)");
@@ -78,13 +72,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
   if (t.step < 1) throw InputError("weakness: --step: expected a positive integer");
 
   ModelSpec spec = read_named_by_setup(model_source, [&] { return io::read_osim(t.model); });
-  if (replace_force_set) {
-    spec.muscles.clear();
-    spec.actuators.clear();
-    spec.passive_forces.clear();
-    spec.force_order.clear();
-    drop_unmodelled_forces(spec.unsupported);
-  }
+  if (replace_force_set) drop_model_force_set(spec);
   for (const auto& f : t.force_sets) read_named_by_setup(force_sets_source, [&] { io::append_force_set_file(f, spec); });
   out.model = compile_model(spec);
   out.model_name = t.model.filename().string();
@@ -105,32 +93,17 @@ LoadedTrial load_trial(const TrialInputs& in) {
   });
   for (const auto& m : states.missing) out.warnings.push_back("coordinate '" + quote_input(m) + "' is not in " + quote_input(t.coordinates.filename().string(), 200) + "; set to 0");
   out.warnings.insert(out.warnings.end(), states.warnings.begin(), states.warnings.end());
-  std::vector<int> rows;
-  for (int i = 0; i < static_cast<int>(states.time.size()); ++i)
-    if (states.time[static_cast<std::size_t>(i)] >= t.start - 1e-9 && states.time[static_cast<std::size_t>(i)] <= t.end + 1e-9) rows.push_back(i);
-  if (rows.empty()) throw InputError(fmt::format("{}: no rows fall in the requested time range", t.coordinates.string()));
-  std::vector<int> picked;
-  for (std::size_t k = 0; k < rows.size(); ++k)
-    if (k % static_cast<std::size_t>(t.step) == 0 || k + 1 == rows.size()) picked.push_back(rows[k]);
+  // The AnalyzeTool's rows, as `analyze` picks them (tools/motion_rows.hpp).
+  const RowRange range = analysis_row_range(states.time, t.start, t.end);
+  if (range.empty()) throw InputError(fmt::format("{}: no rows fall in the requested time range", t.coordinates.string()));
   if (external.size() > 0)
-    if (const std::string w = external.coverage_warning(states.time[static_cast<std::size_t>(picked.front())],
-                                                         states.time[static_cast<std::size_t>(picked.back())]);
+    if (const std::string w = external.coverage_warning(states.time[static_cast<std::size_t>(range.first)],
+                                                         states.time[static_cast<std::size_t>(range.last)]);
         !w.empty())
       out.warnings.push_back(w);
-
-  const Eigen::MatrixXd acc = spline_accelerations(states);
-  const Eigen::Index n = static_cast<Eigen::Index>(picked.size()), nq = model.nq();
-  MotionFrames& m = out.motion.motion;
-  m.q.resize(n, nq);
-  m.u.resize(n, nq);
-  m.qddot.resize(n, nq);
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const int i = picked[static_cast<std::size_t>(k)];
-    m.time.push_back(states.time[static_cast<std::size_t>(i)]);
-    m.q.row(k) = states.q.row(i);
-    m.u.row(k) = states.qdot.row(i);
-    m.qddot.row(k) = acc.row(i);
-  }
+  out.motion.motion = motion_at_rows(states, spline_accelerations(states), analysis_rows(range, t.step));
+  const MotionFrames& m = out.motion.motion;
+  const Eigen::Index n = static_cast<Eigen::Index>(m.time.size());
   out.motion.surface_load.resize(n, 0);
   // The measured loads as known loads: per loaded body and frame, the total force (applied at
   // Ground's origin) and moment about the origin, exactly as ExternalForces applies them.

@@ -19,7 +19,7 @@ struct TrialInputs {
   std::vector<std::filesystem::path> force_sets;  // reserve/residual actuator files, appended
   double start = -INFINITY, end = INFINITY;
   double lowpass_hz = -1;
-  int step = 1;  // every step-th row
+  int step = 1;  // rows as the AnalyzeTool picks them (tools/motion_rows.hpp)
 };
 
 struct LoadedTrial {

@@ -1,5 +1,7 @@
 #pragma once
-// for_each_chunk: fixed-size chunks handed out to worker threads in order of an atomic counter.
+// for_each_chunk: frames split into fixed-size chunks, handed out to worker threads in order of an
+// atomic counter. A chunk's frames run in order on one thread (warm starts inside a chunk), so
+// results that restart at each chunk's first frame do not depend on the number of threads.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -11,6 +13,13 @@
 
 namespace weaklink {
 
+struct ThreadOptions {
+  int threads = 0;        // 0: hardware concurrency
+  int chunk_frames = 16;  // frames per chunk (warm starts run inside a chunk)
+};
+
+// Runs body(thread_index, begin, end) over [0, n) in chunks of options.chunk_frames frames on up
+// to worker_threads(options.threads) threads; the first exception is rethrown after all join.
 template <class Body>
 void for_each_chunk(int n, const ThreadOptions& options, Body&& body) {
   const int chunk = std::max(1, options.chunk_frames);
