@@ -3,8 +3,12 @@
 // and that the fitted strength written into a spec (an export) gives the same model.
 #include <gtest/gtest.h>
 
+#include "chain/activities/activity.hpp"
+#include "chain/activities/contact_sites.hpp"
 #include "chain/client/isometric_strength.hpp"
 #include "chain/client/strength_profile.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/simulation/simulate_activity.hpp"
 #include "core/error.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/model.hpp"
@@ -123,6 +127,31 @@ TEST(StrengthProfile, TheFittedStrengthWrittenIntoASpecIsTheSameModel) {
   ModelSpec other = spec;
   other.muscles.pop_back();
   EXPECT_THROW(write_strength(other, model, fitted.strength), std::invalid_argument);
+}
+
+// simulate --strength passes the fitted strength to the solver at run time; the exported model
+// carries it in its forces. The two solve the same problem: only the order of one multiplication
+// differs (F0·k inside the muscle law, or the law's force times k), so they agree to round-off.
+TEST(StrengthProfile, StrengthAtRunTimeSolvesAsTheExportedModel) {
+  const Person p = adult();
+  ModelSpec spec = with_contact_sites(build_generic_model(p));
+  const Model model = compile_model(spec);
+  const FittedStrength fitted = fit_strength_profile(
+      model, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "side": "both", "percent_of_norm": 40}]})", "c.json"),
+      GenericTables::builtin());
+  ASSERT_LT(fitted.adjustments.at(0).factor, 0.9) << "the test weakens the quadriceps";
+  write_strength(spec, model, fitted.strength);
+  const Model exported = compile_model(spec);
+  const Activity& a = find_activity("squat");
+  const ActivityMotion motion = build_activity_motion(model, a.plan(activity_parameters(a, {})), a.name);
+  const ActivityResult run_time =
+      simulate_activity(model, a.name, motion, SimulationOptions{}, actuator_strength_scale(model, strength_scale(model, fitted.strength)));
+  const ActivityResult in_model = simulate_activity(exported, a.name, motion, SimulationOptions{});
+  ASSERT_EQ(run_time.forces.rows(), in_model.forces.rows());
+  EXPECT_LE((run_time.forces - in_model.forces).cwiseAbs().maxCoeff(), 1e-9 * in_model.forces.cwiseAbs().maxCoeff());
+  EXPECT_LE((run_time.activations - in_model.activations).cwiseAbs().maxCoeff(), 1e-9);
+  for (std::size_t i = 0; i < run_time.joints.size(); ++i)
+    EXPECT_NEAR(run_time.joints[i].knee_r, in_model.joints[i].knee_r, 1e-9 * in_model.joints[i].knee_r) << "frame " << i;
 }
 
 TEST(StrengthProfile, WhatIfPercentNormAndGradesFollowTheirDefinitions) {
