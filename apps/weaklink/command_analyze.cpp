@@ -27,7 +27,7 @@ void register_analyze_command(CLI::App& app) {
   cmd->add_option("--start", o->start, "First time to analyse (s)")->check(finite_number());
   cmd->add_option("--end", o->end, "Last time to analyse (s)")->check(finite_number());
   cmd->add_option("--step", o->step, "Analyse every N-th row (OpenSim's step_interval)")->check(finite_range(1, 1e6));
-  cmd->add_option("--activation-exponent", o->so.activation_exponent, "Static optimization exponent (default 2)")
+  cmd->add_option("--activation-exponent", o->static_optimization.activation_exponent, "Static optimization exponent (default 2)")
       ->check(finite_range(1, 10));
   cmd->add_option("--threads", o->threads.threads, "Worker threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, kMaxThreads));
   cmd->callback([=] {

@@ -119,9 +119,12 @@ void export_generic_model(const GenericOptions& o) {
   ModelSpec spec = build_generic_model(person);
   if (!o.strength.empty()) {
     const StrengthProfile profile = read_strength_profile(o.strength);
-    const auto adjustments = apply_strength_profile(spec, person, profile, GenericTables::builtin());
+    // Fitted on the compiled model, then written into the exported spec.
+    const Model model = compile_model(spec);
+    const FittedStrength fitted = fit_strength_profile(model, person, profile, GenericTables::builtin());
+    write_strength(spec, model, fitted.strength);
     std::cout << fmt::format("strength from {}:\n", o.strength);
-    for (const auto& a : adjustments) {
+    for (const auto& a : fitted.adjustments) {
       if (a.target_torque > 0)
         std::cout << fmt::format("  {:<32} {:<24} x{:.2f}  model {:.1f} -> {:.1f} N·m (target {:.1f}: {})\n", a.test, a.group, a.factor,
                                  a.model_torque_before, a.model_torque_after, a.target_torque, a.basis);

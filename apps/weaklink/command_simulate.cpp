@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "chain/activities/activity.hpp"
 #include "chain/motion/activity_motion.hpp"
@@ -101,18 +102,23 @@ void run_simulate(const SimulateOptions& o) {
   const ActivityParameters params = activity_parameters(activity, o.params);
   io::OutputSet out(o.output, io::OutputMode::SharedFolder, "-o");
   ModelSpec spec;
+  std::optional<Person> person;
   if (!o.model.empty()) {
     spec = io::read_osim(o.model);
   } else {
-    Person person{o.height, o.mass, parse_sex(o.sex, "--sex"), o.age};
-    validate_person(person, "options");
-    spec = build_generic_model(person);
-    if (!o.strength.empty()) apply_strength_profile(spec, person, read_strength_profile(o.strength), GenericTables::builtin());
+    person = Person{o.height, o.mass, parse_sex(o.sex, "--sex"), o.age};
+    validate_person(*person, "options");
+    spec = build_generic_model(*person);
   }
   const Model model = compile_model(with_contact_sites(spec));
+  // The person's strength, fitted on the model and passed to the solver as a scale per actuator.
+  Eigen::VectorXd strength;
+  if (person && !o.strength.empty())
+    strength = actuator_strength_scale(
+        model, strength_scale(model, fit_strength_profile(model, *person, read_strength_profile(o.strength), GenericTables::builtin()).strength));
   const ActivityPlan plan = activity.plan(params);
   const ActivityMotion motion = build_activity_motion(model, plan, activity.name);
-  const ActivityResult r = simulate_activity(model, activity.name, motion, SimulationOptions{});
+  const ActivityResult r = simulate_activity(model, activity.name, motion, SimulationOptions{}, strength);
   write_results(model, r, out);
 
   double compression = 0, shear = 0, hip = 0, knee = 0, reserve = 0;

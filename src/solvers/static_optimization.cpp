@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "dynamics/actuator_forces.hpp"
 #include "dynamics/forward_dynamics.hpp"
@@ -37,13 +38,13 @@ StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizat
   const int na = count(actuators_), nf = static_cast<int>(free_.size()), nq = model.nq();
   lb_.resize(na);
   ub_.resize(na);
-  strength_ = Eigen::VectorXd::Ones(na);
   for (int k = 0; k < na; ++k) {
     const auto& f = actuators_[k];
     if (f.muscle) {
       const MuscleParams& p = model.muscles[f.index].params;
       double lo = p.min_control;
-      // Thelen and Millard never go below their minimum activation (§15 quirk 10).
+      // Thelen and Millard never go below their minimum activation: OpenSim enforces it on their
+      // min_control (0.01 by default), so their activations are at least that.
       if (p.type != MuscleType::DeGrooteFregly2016) lo = std::max(lo, p.minimum_activation);
       lb_[k] = lo;
       ub_[k] = p.max_control;
@@ -63,8 +64,6 @@ StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizat
     }
   for (const auto& s : contacts_.surfaces) edges_.push_back(friction_edges(s));
   const int np = static_cast<int>(contacts_.pairs.size()), ns = static_cast<int>(contacts_.surfaces.size());
-  contact_strength_.setZero(np);
-  surface_load_ = Eigen::VectorXd::Constant(ns, std::numeric_limits<double>::quiet_NaN());
   surface_row_.assign(static_cast<std::size_t>(ns), -1);
   reserve_force_.setZero(static_cast<Eigen::Index>(reserve_coordinate_.size()));
   contact_force_.assign(static_cast<std::size_t>(np), Vec3::Zero());
@@ -101,19 +100,26 @@ std::string StaticOptimization::actuator_name(const Model& model, int k) const {
   return f.muscle ? model.muscles[f.index].name : model.actuators[f.index].name;
 }
 
-StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,
-                                                  const Eigen::Ref<const Eigen::VectorXd>& u,
-                                                  const Eigen::Ref<const Eigen::VectorXd>& qddot_target,
+StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data, const StaticOptimizationFrameInput& input,
                                                   Eigen::Ref<Eigen::VectorXd> controls, Eigen::Ref<Eigen::VectorXd> forces) {
   const int na = count(actuators_), nf = static_cast<int>(free_.size());
   const int nr = static_cast<int>(reserve_coordinate_.size()), np = static_cast<int>(contacts_.pairs.size());
   const int ns = static_cast<int>(contacts_.surfaces.size()), nv = variables();
+  const auto& q = input.q;
+  const auto& u = input.u;
+  const auto& strength = input.strength;
+  const auto& contact_strength = input.contact_strength;
+  const auto& surface_load = input.surface_load;
+  if ((strength.size() != 0 && strength.size() != na) || (contact_strength.size() != 0 && contact_strength.size() != np) ||
+      (surface_load.size() != 0 && surface_load.size() != ns))
+    throw std::invalid_argument("StaticOptimization::solve: an input has the wrong size");
   // Right-hand side: the generalized forces the actuators must supply, Gᵀ τ_ID at the target.
   calc_coordinate_map(model, free_, q, u, G_, gamma_);
   qdd_ = gamma_;
-  for (int k = 0; k < nf; ++k) qdd_[free_[k]] += qddot_target[free_[k]];
+  for (int k = 0; k < nf; ++k) qdd_[free_[k]] += input.qddot_target[free_[k]];
   calc_inverse_dynamics(model, data, q, u, qdd_, tau_);
-  // Passive elements keep their own law: what they supply, the actuators need not (§19.1).
+  // Passive elements keep their own law (OpenSim puts them on the known side): what they supply,
+  // the actuators need not.
   if (!model.passive_forces.empty()) {
     passive_.setZero();
     add_passive_generalized_forces(model, data, q, u, passive_);
@@ -153,13 +159,13 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
       const double fopt = options_.use_muscle_physiology
                               ? rigid_tendon_active_force(p, data.muscle_length[f.index], speeds_[f.index], 1.0)
                               : p.max_isometric_force;
-      fopt_[j] = fopt * strength_[j];
+      fopt_[j] = fopt * (strength.size() != 0 ? strength[j] : 1.0);
       // Moment arms of free coordinates already carry their couplers' dependent shares.
       const double* arm = data.moment_arm.data() + f.index;  // column-major: row f.index
       const Eigen::Index stride = data.moment_arm.rows();
       for (int k = 0; k < nf; ++k) A_(k, j) = arm[free_[k] * stride] * fopt_[j];
     } else {
-      fopt_[j] = model.actuators[f.index].optimal_force * strength_[j];
+      fopt_[j] = model.actuators[f.index].optimal_force * (strength.size() != 0 ? strength[j] : 1.0);
       actuator_generalized_force(model, data, f.index, column_);
       reduce_into(j, fopt_[j]);
     }
@@ -178,12 +184,13 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   for (int s = 0; s < ns; ++s) surface_row_[s] = -1;
   for (int c = 0; c < np; ++c) {
     const ContactPair& pair = contacts_.pairs[c];
-    const double strength = contact_strength_[c];
-    const bool on = strength > 0;
+    const double pair_strength = contact_strength.size() != 0 ? contact_strength[c] : 0.0;
+    const bool on = pair_strength > 0;
     contact_point_[c] = data.X_GB[pair.body].apply(pair.p_B);
-    if (on && !std::isnan(surface_load_[pair.surface]) && surface_row_[pair.surface] < 0) {
+    const double load = surface_load.size() != 0 ? surface_load[pair.surface] : std::numeric_limits<double>::quiet_NaN();
+    if (on && !std::isnan(load) && surface_row_[pair.surface] < 0) {
       surface_row_[pair.surface] = m;
-      b_[m] = surface_load_[pair.surface];
+      b_[m] = load;
       ++m;
     }
     for (int e = 0; e < kFrictionEdges; ++e) {
@@ -200,8 +207,8 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
           column_[q_index] = data.axis_w[q_index].dot(moment) + data.axis_v0[q_index].dot(d);
         }
       }
-      reduce_into(j, strength);
-      if (on && surface_row_[pair.surface] >= 0) A_(surface_row_[pair.surface], j) = strength;  // d·n = 1
+      reduce_into(j, pair_strength);
+      if (on && surface_row_[pair.surface] >= 0) A_(surface_row_[pair.surface], j) = pair_strength;  // d·n = 1
     }
   }
 
@@ -240,7 +247,7 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
     Vec3 f = Vec3::Zero();
     const auto& edges = edges_[contacts_.pairs[c].surface];
     for (int e = 0; e < kFrictionEdges; ++e) f += x_[na + nr + kFrictionEdges * c + e] * edges[e];
-    contact_force_[c] = f * contact_strength_[c];
+    contact_force_[c] = f * (contact_strength.size() != 0 ? contact_strength[c] : 0.0);
   }
   residual_.head(m).noalias() = A * x_;
   residual_.head(m) -= b;
@@ -265,6 +272,13 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
       frame.coordinate_reserve = reserve_coordinate_[k];
     }
   return frame;
+}
+
+Eigen::VectorXd muscle_scale_per_actuator(const std::vector<Model::ForceRef>& actuators, const Eigen::VectorXd& muscle_scale) {
+  Eigen::VectorXd s = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(actuators.size()));
+  for (std::size_t k = 0; k < actuators.size(); ++k)
+    if (actuators[k].muscle) s[static_cast<Eigen::Index>(k)] = muscle_scale[actuators[k].index];
+  return s;
 }
 
 std::string wrap_skipped_warning(const Model& model, const std::vector<StaticOptimizationFrame>& frames) {

@@ -1,7 +1,7 @@
 #pragma once
-// Static optimization (opensim-compat §13): per frame, the actuator controls x that minimise
-// Σ |x_j|^p while the actuators, gravity and the applied loads reproduce the target accelerations
-// of every free coordinate, within the control bounds. The equality constraints are built
+// Static optimization, as OpenSim's StaticOptimization analysis defines it: per frame, the
+// actuator controls x that minimise Σ |x_j|^p while the actuators, gravity and the applied loads
+// reproduce the target accelerations of every free coordinate, within the control bounds. The equality constraints are built
 // directly from moment arms and the inverse dynamics (u̇(x) = q̈_target ⇔ Gᵀ R x = Gᵀ τ_ID(q, u,
 // q̈_target)), never by probing actuators one at a time. p = 2 is an exact QP solved by a
 // warm-started active-set method; other exponents by iteratively reweighted QPs.
@@ -54,6 +54,29 @@ struct StaticOptimizationFrame {
   int wrap_skipped_muscle = -1;   // the first of them (index into Model::muscles), -1 when none
 };
 
+namespace detail {
+inline const Eigen::VectorXd kNoValues;  // the default of StaticOptimizationFrameInput's optional inputs
+}
+
+// One frame's inputs, all in one place (Model::coordinates order for q, u and qddot_target). The
+// external loads (measured ground reactions, known loads) are the one input that is not here:
+// they are applied to the Data passed to solve() (clear_applied_loads, apply_point_force), as
+// inverse dynamics takes them.
+struct StaticOptimizationFrameInput {
+  // Coordinates and speeds (constraint-consistent), and the target accelerations of the free
+  // coordinates (entries of other coordinates are ignored).
+  Eigen::Ref<const Eigen::VectorXd> q, u, qddot_target;
+  // Per actuator (StaticOptimization::actuators() order), the scale of its force: multiplies F0 of
+  // a muscle (its strength), optimal_force of another actuator. Empty: 1 for every actuator.
+  Eigen::Ref<const Eigen::VectorXd> strength = detail::kNoValues;
+  // Per contact pair, newtons of normal force per unit edge weight this frame (0: the pair cannot
+  // carry load; a pair's cost is Σ (f_edge/strength)² × weight). Empty: no pair carries load.
+  Eigen::Ref<const Eigen::VectorXd> contact_strength = detail::kNoValues;
+  // Per contact surface, the total normal load it must carry (NaN: free; applied when one of its
+  // pairs is available). Empty: every surface free.
+  Eigen::Ref<const Eigen::VectorXd> surface_load = detail::kNoValues;
+};
+
 class StaticOptimization {
  public:
   // Solves for every muscle and actuator with appliesForce, in ForceSet order, and for the
@@ -63,31 +86,21 @@ class StaticOptimization {
   const std::vector<Model::ForceRef>& actuators() const { return actuators_; }
   std::string actuator_name(const Model& model, int k) const;
   const std::vector<int>& free() const { return free_; }
-  // Lower and upper control bounds, per actuator (overridable, e.g. for weakened muscles).
-  Eigen::VectorXd& lower() { return lb_; }
-  Eigen::VectorXd& upper() { return ub_; }
-  // Scale of each actuator's force: multiplies F0 of muscles (strength), optimal_force of others.
-  Eigen::VectorXd& strength() { return strength_; }
+  // Lower and upper control bounds, per actuator.
+  const Eigen::VectorXd& lower() const { return lb_; }
+  const Eigen::VectorXd& upper() const { return ub_; }
 
-  // One frame: q, u (constraint-consistent) and the target accelerations of the free coordinates
-  // (entries of other coordinates are ignored). Needs calc_forward_kinematics at q and the
-  // external loads applied in data.applied_*; the model's passive force elements are added here.
-  // Writes controls x and actuator forces x·Fopt.
-  StaticOptimizationFrame solve(const Model& model, Data& data, const Eigen::Ref<const Eigen::VectorXd>& q,
-                                const Eigen::Ref<const Eigen::VectorXd>& u,
-                                const Eigen::Ref<const Eigen::VectorXd>& qddot_target,
+  // One frame. Needs calc_forward_kinematics at input.q and the external loads applied in
+  // data.applied_*; the model's passive force elements are added here. Writes controls x and
+  // actuator forces x·Fopt. An optional input of the wrong size is std::invalid_argument.
+  StaticOptimizationFrame solve(const Model& model, Data& data, const StaticOptimizationFrameInput& input,
                                 Eigen::Ref<Eigen::VectorXd> controls, Eigen::Ref<Eigen::VectorXd> forces);
 
   // Unit forces of the last frame (Fopt_j: force at control 1).
   const Eigen::VectorXd& unit_forces() const { return fopt_; }
   void reset_warm_start() { qp_.reset_active_set(); }
 
-  // Contacts. Before solve(): each pair's strength this frame, newtons of normal force per unit
-  // edge weight (0: the pair cannot carry load; a pair's cost is Σ (f_edge/strength)² × weight),
-  // and the total normal load each surface must carry (NaN: free; applied when a pair is available).
   const ContactSet& contacts() const { return contacts_; }
-  Eigen::VectorXd& contact_strength() { return contact_strength_; }
-  Eigen::VectorXd& surface_load() { return surface_load_; }
   // After solve(): each pair's force (N, Ground) and point of application (Ground).
   const std::vector<Vec3>& contact_forces() const { return contact_force_; }
   const std::vector<Vec3>& contact_points() const { return contact_point_; }
@@ -105,18 +118,22 @@ class StaticOptimization {
   ContactSet contacts_;
   std::vector<std::array<Vec3, kFrictionEdges>> edges_;  // per surface
   std::vector<int> reserve_coordinate_, reserve_row_;   // per reserve: coordinate, row in free_
-  Eigen::VectorXd contact_strength_;
   std::vector<int> surface_row_;  // per surface this frame: its prescribed-load row, -1 when none
-  Eigen::VectorXd surface_load_, reserve_force_;
+  Eigen::VectorXd reserve_force_;
   std::vector<Vec3> contact_force_, contact_point_;
   Eigen::VectorXd lb_all_, ub_all_;
   bool unconstrained_ = true;
-  Eigen::VectorXd lb_, ub_, strength_;
+  Eigen::VectorXd lb_, ub_;
   // Per-frame workspace (sized once).
   Eigen::MatrixXd G_, A_;
   Eigen::VectorXd gamma_, qdd_, tau_, passive_, b_, fopt_, speeds_, column_, weights_, x_, x_prev_, residual_;
   QpActiveSet qp_;
 };
+
+// Per actuator in `actuators` (StaticOptimization::actuators()), the scale of its muscle in
+// `muscle_scale` (Model::muscles order); 1 for an actuator that is not a muscle: a per-muscle
+// strength as StaticOptimizationFrameInput::strength takes it.
+Eigen::VectorXd muscle_scale_per_actuator(const std::vector<Model::ForceRef>& actuators, const Eigen::VectorXd& muscle_scale);
 
 // One warning for a trajectory in which paths had points inside their wrap objects (those objects
 // were skipped, as OpenSim does), naming how many frames, how many muscles at most and one of them;

@@ -104,7 +104,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   }
 
   // 2. Static optimization.
-  const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ext, o.so, o.threads);
+  const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ext, o.static_optimization, o.threads);
   write(base + "_StaticOptimization_activation.sto", make_table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
   {
     std::vector<std::string> labels;

@@ -17,7 +17,7 @@ struct AnalysisPipelineOptions {
   double lowpass_hz = -1;      // coordinate filter (OpenSim's pipeline), off by default
   double start = -INFINITY, end = INFINITY;
   int step = 1;                // analyse every step-th row of the motion
-  StaticOptimizationOptions so;
+  StaticOptimizationOptions static_optimization;
   ThreadOptions threads;
 };
 

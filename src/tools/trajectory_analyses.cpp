@@ -1,6 +1,7 @@
 #include "tools/trajectory_analyses.hpp"
 
 #include <memory>
+#include <stdexcept>
 
 #include "dynamics/forward_dynamics.hpp"
 #include "dynamics/inverse_dynamics.hpp"
@@ -23,6 +24,7 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
     for (int k = 0; k < static_cast<int>(out.actuators.size()); ++k) out.actuator_names.push_back(probe.actuator_name(model, k));
   }
   const int na = static_cast<int>(out.actuators.size());
+  if (strength.size() != 0 && strength.size() != na) throw std::invalid_argument("run_static_optimization: one strength per actuator expected");
   if (external)
     for (int k = 0; k < external->size(); ++k)
       for (auto& l : external->labels(model, k)) out.external_labels.push_back(std::move(l));
@@ -48,10 +50,7 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<std::size_t>(nthreads));
   for_each_chunk(n, threads, [&](int t, int begin, int end) {
     auto& ws = spaces[static_cast<std::size_t>(t)];
-    if (!ws) {
-      ws = std::make_unique<Workspace>(model, options, external ? external->size() : 0);
-      if (strength.size() == na) ws->so.strength() = strength;
-    }
+    if (!ws) ws = std::make_unique<Workspace>(model, options, external ? external->size() : 0);
     ws->so.reset_warm_start();  // each chunk starts cold: results independent of scheduling
     for (int i = begin; i < end; ++i) {
       ws->q = motion.q.row(i).transpose();
@@ -60,7 +59,8 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
       calc_forward_kinematics(model, ws->data, ws->q);
       clear_applied_loads(ws->data);
       if (external) external->apply(model, ws->data, motion.time[i], ws->samples.data());
-      out.frames[i] = ws->so.solve(model, ws->data, ws->q, ws->u, ws->a, ws->x, ws->f);
+      out.frames[i] = ws->so.solve(model, ws->data, {.q = ws->q, .u = ws->u, .qddot_target = ws->a, .strength = strength},
+                                   ws->x, ws->f);
       out.controls.row(i) = ws->x.transpose();
       out.forces.row(i) = ws->f.transpose();
       for (int k = 0, col = 0; k < static_cast<int>(model.passive_forces.size()); ++k) {

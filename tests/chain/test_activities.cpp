@@ -245,10 +245,10 @@ TEST(NoAllocation, ContactSolvingStaticOptimizationFrames) {
   const Activity& a = find_activity("walking");
   const ActivityMotion motion = build_activity_motion(model, a.plan(activity_parameters(a, {})), "walking");
   SimulationOptions options;
-  StaticOptimization so(model, options.so, motion.contacts);
+  StaticOptimization so(model, options.static_optimization, motion.contacts);
   Data data(model);
   const int nq = model.nq(), na = static_cast<int>(so.actuators().size());
-  Eigen::VectorXd q(nq), u(nq), qdd(nq), x(na), f(na);
+  Eigen::VectorXd q(nq), u(nq), qdd(nq), x(na), f(na), contact_strength(static_cast<Eigen::Index>(motion.contacts.pairs.size()));
   auto frame = [&](Eigen::Index i) {
     q = motion.motion.q.row(i).transpose();
     u = motion.motion.u.row(i).transpose();
@@ -258,11 +258,11 @@ TEST(NoAllocation, ContactSolvingStaticOptimizationFrames) {
       const ContactPair& pair = motion.contacts.pairs[c];
       const ContactSurface& s = motion.contacts.surfaces[static_cast<std::size_t>(pair.surface)];
       const Vec3 p = data.X_GB[pair.body].apply(pair.p_B);
-      so.contact_strength()[static_cast<Eigen::Index>(c)] =
+      contact_strength[static_cast<Eigen::Index>(c)] =
           options.contact_strength * contact_availability((p - s.point).dot(s.normal), point_velocity(model, data, pair.body, p, u).norm(), s.reach);
     }
     clear_applied_loads(data);
-    so.solve(model, data, q, u, qdd, x, f);
+    so.solve(model, data, {.q = q, .u = u, .qddot_target = qdd, .contact_strength = contact_strength}, x, f);
   };
   frame(0);
   const std::size_t before = test::allocations_on_this_thread();

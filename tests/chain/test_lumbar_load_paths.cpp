@@ -47,7 +47,7 @@ TEST(LumbarLoadPaths, AnalyzeAndTheActivityPathAgreeOnAGait2392Frame) {
   ASSERT_EQ(trial.motion.motion.time.size(), 1u);
   EXPECT_EQ(trial.motion.motion.time[0], lumbar.time[0]);  // the same row of the motion
   SimulationOptions s;
-  s.so = a.so;  // the same static optimization: no reserves beyond the file's residual actuators
+  s.static_optimization = a.static_optimization;  // the same static optimization: no reserves beyond the file's residual actuators
   const ActivityResult r = simulate_activity(trial.model, trial.name, trial.motion, s);
   ASSERT_EQ(find_lumbar_joint(trial.model), trial.model.find_joint("back"));
   const JointLoads& j = r.joints[0];

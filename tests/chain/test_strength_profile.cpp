@@ -1,9 +1,14 @@
-// Strength tests and what-if weaknesses applied to the generic model: the file format's errors,
-// and that after an adjustment the model produces the measured torque in the test posture.
+// Strength tests and what-if weaknesses fitted on the generic model: the file format's errors,
+// that after an adjustment the person's muscles produce the measured torque in the test posture,
+// and that the fitted strength written into a spec (an export) gives the same model.
 #include <gtest/gtest.h>
 
+#include "chain/activities/activity.hpp"
+#include "chain/activities/contact_sites.hpp"
 #include "chain/client/isometric_strength.hpp"
 #include "chain/client/strength_profile.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/simulation/simulate_activity.hpp"
 #include "core/error.hpp"
 #include "model/generic/generic_model.hpp"
 #include "model/model.hpp"
@@ -21,11 +26,23 @@ Person adult() {
   return p;
 }
 
-double force_of(const ModelSpec& spec, const std::string& muscle) {
-  for (const auto& m : spec.muscles)
-    if (m.name == muscle) return m.params.max_isometric_force;
-  ADD_FAILURE() << muscle;
-  return 0;
+// The person's generic model, compiled once.
+const Model& adult_model() {
+  static const Model m = compile_model(build_generic_model(adult()));
+  return m;
+}
+
+double force_of(const Model& model, const MuscleStrength& strength, const std::string& muscle) {
+  const int m = model.find_muscle(muscle);
+  if (m < 0) {
+    ADD_FAILURE() << muscle;
+    return 0;
+  }
+  return strength.max_isometric_force[m];
+}
+
+FittedStrength fit(const std::string& json, const std::string& name) {
+  return fit_strength_profile(adult_model(), adult(), parse_strength_profile(json, name), GenericTables::builtin());
 }
 
 void expect_error(const std::string& json, const std::string& fragment) {
@@ -55,75 +72,123 @@ TEST(StrengthProfile, MalformedFilesAreRejectedWithTheFileAndTheEntry) {
 }
 
 TEST(StrengthProfile, AMeasuredTorqueIsReproducedByTheModelOnThatSideOnly) {
-  const Person p = adult();
-  ModelSpec spec = build_generic_model(p);
-  const ModelSpec before = spec;
-  const auto profile = parse_strength_profile(
+  const Model& model = adult_model();
+  const MuscleStrength before = model_strength(model);
+  const FittedStrength fitted = fit(
       R"({"tests": [{"measure": "hip_external_rotation", "side": "right", "torque_Nm": 20, "posture": {"hip_flexion": 90, "knee_angle": 90}}]})",
       "client.json");
-  const auto adj = apply_strength_profile(spec, p, profile, GenericTables::builtin());
+  const auto& adj = fitted.adjustments;
   ASSERT_EQ(adj.size(), 1u);
   EXPECT_EQ(adj[0].group, "hip external rotators");
   EXPECT_NEAR(adj[0].model_torque_after, 20.0, 1e-6) << adj[0].basis;
-  const Model m = compile_model(spec);
-  Data d(m);
+  Data d(model);
   const auto& measure = strength_measure("hip_external_rotation");
   const auto muscles = group_muscles(GenericTables::builtin(), "hip external rotators", "r");
-  EXPECT_NEAR(max_isometric_torque(m, d, measure, "r", {{"hip_flexion", 90}, {"knee_angle", 90}}, muscles).total, 20.0, 1e-6);
+  EXPECT_NEAR(max_isometric_torque(model, d, measure, "r", {{"hip_flexion", 90}, {"knee_angle", 90}}, muscles, fitted.strength).total, 20.0,
+              1e-6);
   // The group took the factor; the left side and the other muscles are untouched.
-  EXPECT_NEAR(force_of(spec, "piriformis_r"), adj[0].factor * force_of(before, "piriformis_r"), 1e-9);
-  EXPECT_EQ(force_of(spec, "piriformis_l"), force_of(before, "piriformis_l"));
-  EXPECT_EQ(force_of(spec, "iliacus_r"), force_of(before, "iliacus_r"));
+  EXPECT_NEAR(force_of(model, fitted.strength, "piriformis_r"), adj[0].factor * force_of(model, before, "piriformis_r"), 1e-9);
+  EXPECT_EQ(force_of(model, fitted.strength, "piriformis_l"), force_of(model, before, "piriformis_l"));
+  EXPECT_EQ(force_of(model, fitted.strength, "iliacus_r"), force_of(model, before, "iliacus_r"));
+  // The model itself is not changed: its own torque is the generic one.
+  EXPECT_NEAR(max_isometric_torque(model, d, measure, "r", {{"hip_flexion", 90}, {"knee_angle", 90}}, muscles).total,
+              adj[0].model_torque_before, 1e-9);
+}
+
+// An export writes the fitted forces into the spec exactly: compiled again, that model has the
+// same strength, the same torques in the tests, and the scale the assessment passes at run time.
+TEST(StrengthProfile, TheFittedStrengthWrittenIntoASpecIsTheSameModel) {
+  const Person p = adult();
+  ModelSpec spec = build_generic_model(p);
+  const Model model = compile_model(spec);
+  // Two tests on overlapping groups, so that some muscles are scaled twice.
+  const FittedStrength fitted = fit_strength_profile(
+      model, p,
+      parse_strength_profile(R"({"tests": [{"measure": "hip_external_rotation", "side": "both", "percent_of_norm": 55},
+                                           {"group": "vastus medialis", "side": "right", "percent_of_baseline": 60},
+                                           {"measure": "hip_abduction", "side": "both", "mmt_grade": "4"}]})",
+                             "client.json"),
+      GenericTables::builtin());
+  write_strength(spec, model, fitted.strength);
+  const Model exported = compile_model(spec);
+  EXPECT_EQ(model_strength(exported).max_isometric_force, fitted.strength.max_isometric_force);
+  const Eigen::VectorXd scale = strength_scale(model, fitted.strength);
+  ASSERT_LT(scale.minCoeff(), 0.7);
+  for (std::size_t m = 0; m < model.muscles.size(); ++m)
+    EXPECT_EQ(scale[static_cast<Eigen::Index>(m)],
+              exported.muscles[m].params.max_isometric_force / model.muscles[m].params.max_isometric_force)
+        << model.muscles[m].name;
+  const auto& measure = strength_measure("hip_abduction");
+  const auto muscles = group_muscles(GenericTables::builtin(), "hip abductors", "l");
+  Data d(model), de(exported);
+  EXPECT_EQ(max_isometric_torque(model, d, measure, "l", {}, muscles, fitted.strength).total,
+            max_isometric_torque(exported, de, measure, "l", {}, muscles).total);
+  // A spec of other muscles is refused.
+  ModelSpec other = spec;
+  other.muscles.pop_back();
+  EXPECT_THROW(write_strength(other, model, fitted.strength), std::invalid_argument);
+}
+
+// simulate --strength passes the fitted strength to the solver at run time; the exported model
+// carries it in its forces. The two solve the same problem: only the order of one multiplication
+// differs (F0·k inside the muscle law, or the law's force times k), so they agree to round-off.
+TEST(StrengthProfile, StrengthAtRunTimeSolvesAsTheExportedModel) {
+  const Person p = adult();
+  ModelSpec spec = with_contact_sites(build_generic_model(p));
+  const Model model = compile_model(spec);
+  const FittedStrength fitted = fit_strength_profile(
+      model, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "side": "both", "percent_of_norm": 40}]})", "c.json"),
+      GenericTables::builtin());
+  ASSERT_LT(fitted.adjustments.at(0).factor, 0.9) << "the test weakens the quadriceps";
+  write_strength(spec, model, fitted.strength);
+  const Model exported = compile_model(spec);
+  const Activity& a = find_activity("squat");
+  const ActivityMotion motion = build_activity_motion(model, a.plan(activity_parameters(a, {})), a.name);
+  const ActivityResult run_time =
+      simulate_activity(model, a.name, motion, SimulationOptions{}, actuator_strength_scale(model, strength_scale(model, fitted.strength)));
+  const ActivityResult in_model = simulate_activity(exported, a.name, motion, SimulationOptions{});
+  ASSERT_EQ(run_time.forces.rows(), in_model.forces.rows());
+  EXPECT_LE((run_time.forces - in_model.forces).cwiseAbs().maxCoeff(), 1e-9 * in_model.forces.cwiseAbs().maxCoeff());
+  EXPECT_LE((run_time.activations - in_model.activations).cwiseAbs().maxCoeff(), 1e-9);
+  for (std::size_t i = 0; i < run_time.joints.size(); ++i)
+    EXPECT_NEAR(run_time.joints[i].knee_r, in_model.joints[i].knee_r, 1e-9 * in_model.joints[i].knee_r) << "frame " << i;
 }
 
 TEST(StrengthProfile, WhatIfPercentNormAndGradesFollowTheirDefinitions) {
   const Person p = adult();
   const auto& t = GenericTables::builtin();
   {
-    ModelSpec spec = build_generic_model(p);
-    const double vmo = force_of(spec, "vastus_medialis_obliquus_l"), vl = force_of(spec, "vastus_lateralis_l");
-    const auto adj = apply_strength_profile(
-        spec, p, parse_strength_profile(R"({"tests": [{"group": "vastus medialis", "side": "left", "percent_of_baseline": 60}]})", "w.json"), t);
-    ASSERT_EQ(adj.size(), 1u);
-    EXPECT_DOUBLE_EQ(force_of(spec, "vastus_medialis_obliquus_l"), 0.6 * vmo);
-    EXPECT_EQ(force_of(spec, "vastus_lateralis_l"), vl);
+    const Model& model = adult_model();
+    const MuscleStrength norm = model_strength(model);
+    const FittedStrength fitted = fit(R"({"tests": [{"group": "vastus medialis", "side": "left", "percent_of_baseline": 60}]})", "w.json");
+    ASSERT_EQ(fitted.adjustments.size(), 1u);
+    EXPECT_DOUBLE_EQ(force_of(model, fitted.strength, "vastus_medialis_obliquus_l"), 0.6 * force_of(model, norm, "vastus_medialis_obliquus_l"));
+    EXPECT_EQ(force_of(model, fitted.strength, "vastus_lateralis_l"), force_of(model, norm, "vastus_lateralis_l"));
   }
   {
     // 70 % of the Anderson et al. 2007 knee-extension norm for a 22-year-old woman.
-    ModelSpec spec = build_generic_model(p);
-    const auto adj = apply_strength_profile(
-        spec, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "side": "right", "percent_of_norm": 70}]})", "n.json"), t);
+    const auto adj = fit(R"({"tests": [{"measure": "knee_extension", "side": "right", "percent_of_norm": 70}]})", "n.json").adjustments;
     const StrengthNormRow* norm = find_strength_norm(t, "knee_extension", Sex::Female, 22);
     ASSERT_NE(norm, nullptr);
     EXPECT_NEAR(adj[0].target_torque, 0.7 * norm_torque(*norm, p), 1e-9);
     EXPECT_NEAR(adj[0].model_torque_after, adj[0].target_torque, 1e-6);
   }
   {
-    ModelSpec spec = build_generic_model(p);
-    const auto adj = apply_strength_profile(
-        spec, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "side": "both", "mmt_grade": "3"}]})", "g.json"), t);
+    const auto adj = fit(R"({"tests": [{"measure": "knee_extension", "side": "both", "mmt_grade": "3"}]})", "g.json").adjustments;
     ASSERT_EQ(adj.size(), 2u) << "both sides";
     const StrengthNormRow* norm = find_strength_norm(t, "knee_extension", Sex::Female, 22);
     EXPECT_NEAR(adj[0].target_torque, t.mmt_percent.at("3") / 100 * norm_torque(*norm, p), 1e-9);
     EXPECT_TRUE(adj[0].warnings.empty()) << "grade 3 is a measured conversion (Sato 1999)";
-    ModelSpec spec3 = build_generic_model(p);
-    const auto adj4 = apply_strength_profile(
-        spec3, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "side": "left", "mmt_grade": "4+"}]})", "g.json"), t);
+    const auto adj4 = fit(R"({"tests": [{"measure": "knee_extension", "side": "left", "mmt_grade": "4+"}]})", "g.json").adjustments;
     ASSERT_FALSE(adj4[0].warnings.empty()) << "4+ is interpolated: the user is told";
-    ModelSpec spec2 = build_generic_model(p);
-    EXPECT_THROW(apply_strength_profile(spec2, p, parse_strength_profile(R"({"tests": [{"measure": "knee_extension", "mmt_grade": "6"}]})", "g.json"), t),
-                 InputError);
+    EXPECT_THROW(fit(R"({"tests": [{"measure": "knee_extension", "mmt_grade": "6"}]})", "g.json"), InputError);
   }
 }
 
 TEST(StrengthProfile, ImpossibleTargetsAreLimitedAndSaid) {
-  const Person p = adult();
-  ModelSpec spec = build_generic_model(p);
   // 0.5 N·m of hip abduction: the muscles outside the abductor group already give more, so the
   // group would need a negative strength; it is limited to 2 % and a warning says why.
-  const auto adj = apply_strength_profile(
-      spec, p, parse_strength_profile(R"({"tests": [{"measure": "hip_abduction", "side": "right", "torque_Nm": 0.5}]})", "x.json"),
-      GenericTables::builtin());
+  const auto adj = fit(R"({"tests": [{"measure": "hip_abduction", "side": "right", "torque_Nm": 0.5}]})", "x.json").adjustments;
   ASSERT_EQ(adj.size(), 1u);
   EXPECT_NEAR(adj[0].factor, 0.02, 1e-12);
   ASSERT_FALSE(adj[0].warnings.empty());
@@ -154,14 +219,9 @@ TEST(StrengthProfile, ValuesOutsidePhysicalSenseNameTheField) {
 }
 
 TEST(StrengthProfile, APostureOutsideTheJointsRangeOfMotionIsRejectedWhenApplied) {
-  const Person p = adult();
-  ModelSpec spec = build_generic_model(p);
   try {
-    (void)apply_strength_profile(
-        spec, p,
-        parse_strength_profile(R"({"tests": [{"measure": "hip_abduction", "side": "right", "torque_Nm": 40, "posture": {"hip_flexion": 170}}]})",
-                               "client.json"),
-        GenericTables::builtin());
+    (void)fit(R"({"tests": [{"measure": "hip_abduction", "side": "right", "torque_Nm": 40, "posture": {"hip_flexion": 170}}]})",
+              "client.json");
     ADD_FAILURE() << "a hip flexed 170 degrees was accepted";
   } catch (const InputError& e) {
     const std::string what = e.what();

@@ -71,7 +71,7 @@ TEST(NoAllocation, StaticOptimizationAndJointReactionFrames) {
     calc_forward_kinematics(model, data, q);
     clear_applied_loads(data);
     g.ext.apply(model, data, g.motion.time[static_cast<std::size_t>(k)], samples.data());
-    const StaticOptimizationFrame r = so.solve(model, data, q, u, a, x, f);
+    const StaticOptimizationFrame r = so.solve(model, data, {.q = q, .u = u, .qddot_target = a}, x, f);
     EXPECT_TRUE(r.feasible);
     clear_applied_loads(data);
     mobility.setZero();

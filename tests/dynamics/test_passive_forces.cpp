@@ -212,7 +212,7 @@ TEST(PassiveForces, PerFrameEvaluationAllocatesNothing) {
     add_passive_generalized_forces(model, data, q, u, m);
     record_passive_force(model, data, 1, q, u, record);
     clear_applied_loads(data);
-    so.solve(model, data, q, u, a, x, f);
+    so.solve(model, data, {.q = q, .u = u, .qddot_target = a}, x, f);
   };
   frame(0);
   const std::size_t before = test::allocations_on_this_thread();

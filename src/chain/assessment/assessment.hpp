@@ -5,8 +5,8 @@
 // activity uses, where the muscles fall short, and which weak group matters most to the spine.
 //
 // Everything runs on one model and one motion per activity; only the muscles' strengths differ
-// (StaticOptimization::strength), so restoring every group to norm reproduces the baseline
-// exactly, bit for bit.
+// (a per-muscle scale passed to static optimization at run time, strength_runs.hpp), so
+// restoring every group to norm reproduces the baseline exactly, bit for bit.
 #include <functional>
 #include <map>
 #include <optional>
@@ -15,23 +15,14 @@
 
 #include <Eigen/Core>
 
-#include "chain/motion/activity_motion.hpp"
+#include "chain/assessment/assessed_groups.hpp"
 #include "chain/client/client.hpp"
-#include "chain/simulation/simulate_activity.hpp"
 #include "chain/client/strength_profile.hpp"
+#include "chain/motion/activity_motion.hpp"
+#include "chain/simulation/simulate_activity.hpp"
 #include "model/model.hpp"
 
 namespace weaklink {
-
-// A muscle group as the assessment uses it: its muscles (indices into Model::muscles) and the
-// joint action that defines its utilisation.
-struct AssessedGroup {
-  std::string name;
-  std::vector<int> muscles_r, muscles_l;  // bilateral groups list every muscle in muscles_r
-  std::string coordinate;                 // side-less, e.g. "hip_rotation"
-  double direction = 1;                   // +1: the coordinate's positive sense
-  bool bilateral = false;
-};
 
 struct LoadSeries {
   std::vector<double> compression, shear_ap, hip, knee;  // N per frame; hip/knee: larger side
@@ -116,17 +107,11 @@ struct Assessment {
 // The smallest strength factor the infeasibility search tries.
 inline constexpr double kMinStrengthFactor = 0.05;
 
-// The groups the assessment ranks, resolved on `model` (gait2392/Rajagopal/generic names):
-// groups whose muscles the model lacks are left out.
-std::vector<AssessedGroup> assessed_groups(const Model& model);
-
-// Per muscle (Model::muscles order), client max isometric force / baseline.
-Eigen::VectorXd strength_factors(const ModelSpec& baseline, const ModelSpec& client);
-
 // The comparison on a built model. `motions` are the activities' motions (same order as
-// `names`); `client_strength` the per-muscle factors.
-Assessment compare_strength(const Model& model, const std::vector<std::string>& names, const std::vector<ActivityMotion>& motions,
-                            const Eigen::VectorXd& client_strength, const std::vector<AssessedGroup>& groups,
+// `activities`); `client_scale` the client's strength, a scale per muscle (Model::muscles order;
+// strength_scale in muscle_strength.hpp).
+Assessment compare_strength(const Model& model, const std::vector<std::string>& activities, const std::vector<ActivityMotion>& motions,
+                            const Eigen::VectorXd& client_scale, const std::vector<AssessedGroup>& groups,
                             const AssessmentOptions& options);
 
 // The whole assessment of a client on the generic model built for them.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "kinematics/forward_kinematics.hpp"
@@ -64,8 +65,12 @@ std::map<std::string, double> parse_posture(const std::string& text, const std::
   return out;
 }
 
-IsometricTorque max_isometric_torque(const Model& model, Data& data, const StrengthMeasure& measure, const std::string& side,
-                                     const std::map<std::string, double>& posture, const std::vector<std::string>& group_muscles) {
+namespace {
+
+// `max_isometric_force`: per muscle, N; nullptr: the model's own.
+IsometricTorque isometric_torque(const Model& model, Data& data, const StrengthMeasure& measure, const std::string& side,
+                                 const std::map<std::string, double>& posture, const std::vector<std::string>& group_muscles,
+                                 const Eigen::VectorXd* max_isometric_force) {
   const int n = static_cast<int>(model.coordinates.size());
   Eigen::VectorXd q(n);
   for (int c = 0; c < n; ++c) q[c] = model.coordinates[c].default_value;
@@ -90,7 +95,9 @@ IsometricTorque max_isometric_torque(const Model& model, Data& data, const Stren
     if (arm <= 0) continue;
     // Active force only: dynamometer norms are reported with passive (gravity and tissue)
     // torques removed (Anderson et al. 2007 fit them separately).
-    const double force = rigid_tendon_active_force(mu.params, data.muscle_length[static_cast<Eigen::Index>(m)], 0.0, 1.0);
+    MuscleParams params = mu.params;
+    if (max_isometric_force) params.max_isometric_force = (*max_isometric_force)[static_cast<Eigen::Index>(m)];
+    const double force = rigid_tendon_active_force(params, data.muscle_length[static_cast<Eigen::Index>(m)], 0.0, 1.0);
     const double torque = force * arm;
     out.total += torque;
     for (const auto& g : group_muscles)
@@ -100,6 +107,21 @@ IsometricTorque max_isometric_torque(const Model& model, Data& data, const Stren
       }
   }
   return out;
+}
+
+}  // namespace
+
+IsometricTorque max_isometric_torque(const Model& model, Data& data, const StrengthMeasure& measure, const std::string& side,
+                                     const std::map<std::string, double>& posture, const std::vector<std::string>& group_muscles) {
+  return isometric_torque(model, data, measure, side, posture, group_muscles, nullptr);
+}
+
+IsometricTorque max_isometric_torque(const Model& model, Data& data, const StrengthMeasure& measure, const std::string& side,
+                                     const std::map<std::string, double>& posture, const std::vector<std::string>& group_muscles,
+                                     const MuscleStrength& strength) {
+  if (strength.max_isometric_force.size() != static_cast<Eigen::Index>(model.muscles.size()))
+    throw std::invalid_argument("max_isometric_torque: one force per muscle expected");
+  return isometric_torque(model, data, measure, side, posture, group_muscles, &strength.max_isometric_force);
 }
 
 }  // namespace weaklink

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "chain/client/muscle_strength.hpp"
 #include "model/data.hpp"
 #include "model/model.hpp"
 
@@ -38,8 +39,12 @@ struct IsometricTorque {
 
 // Torque about `measure`'s coordinate on `side` ("r"/"l") with the model in `posture` (side-less
 // coordinate names in degrees, applied to that side; others at their defaults). `group_muscles`
-// are model muscle names.
+// are model muscle names. The muscles have `strength`'s maximum isometric forces; without it, the
+// model's own.
 IsometricTorque max_isometric_torque(const Model& model, Data& data, const StrengthMeasure& measure, const std::string& side,
                                      const std::map<std::string, double>& posture, const std::vector<std::string>& group_muscles);
+IsometricTorque max_isometric_torque(const Model& model, Data& data, const StrengthMeasure& measure, const std::string& side,
+                                     const std::map<std::string, double>& posture, const std::vector<std::string>& group_muscles,
+                                     const MuscleStrength& strength);
 
 }  // namespace weaklink

@@ -218,123 +218,153 @@ double norm_torque(const StrengthNormRow& norm, const Person& person) {
   return norm.value * person.mass_kg;
 }
 
-std::vector<StrengthAdjustment> apply_strength_profile(ModelSpec& spec, const Person& person, const StrengthProfile& profile,
-                                                       const GenericTables& tables) {
-  std::vector<StrengthAdjustment> out;
+namespace {
+
+// The model muscle names a test covers: its group on `side`, and on the left too for a bilateral
+// measure (the trunk's).
+std::vector<std::string> tested_muscles(const GenericTables& tables, const StrengthTest& test, const StrengthMeasure* measure,
+                                        const std::string& group, const std::string& side) {
+  try {
+    std::vector<std::string> muscles = group_muscles(tables, group, side);
+    if (measure && measure->bilateral) {
+      const auto other = group_muscles(tables, group, "l");
+      muscles.insert(muscles.end(), other.begin(), other.end());
+    }
+    return muscles;
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", test.where, e.what()));
+  }
+}
+
+// The test's target as written: a torque (N·m) into adj.target_torque, or a percent of normal
+// (returned; -1 for a torque), resolved once the model's torque is known. Sets adj.basis and the
+// warnings about the conversion.
+double read_target(const StrengthTest& test, const Person& person, const GenericTables& tables, StrengthAdjustment& adj) {
+  switch (test.kind) {
+    case StrengthTest::Kind::Torque:
+      adj.target_torque = test.value;
+      adj.basis = fmt::format("measured {:.1f} N·m", test.value);
+      return -1;
+    case StrengthTest::Kind::TorquePerKg:
+      adj.target_torque = test.value * person.mass_kg;
+      adj.basis = fmt::format("measured {:.2f} N·m/kg x {:.1f} kg", test.value, person.mass_kg);
+      return -1;
+    case StrengthTest::Kind::Dynamometer:
+      adj.target_torque = test.value * test.lever_arm;
+      adj.basis = fmt::format("dynamometer {:.0f} N x {:.3f} m lever arm", test.value, test.lever_arm);
+      return -1;
+    case StrengthTest::Kind::MmtGrade: {
+      const auto it = tables.mmt_percent.find(test.grade);
+      if (it == tables.mmt_percent.end()) {
+        std::string known;
+        for (const auto& [g, p] : tables.mmt_percent) known += (known.empty() ? "" : ", ") + g;
+        throw InputError(fmt::format("{}: 'mmt_grade': unknown grade '{}' (known: {})", test.where, quote_input(test.grade), known));
+      }
+      const double percent = it->second;
+      adj.basis = fmt::format("manual muscle test grade {} = {}% of normal", test.grade, percent);
+      if (tables.mmt_unverified.count(test.grade))
+        adj.warnings.push_back(fmt::format("grade {} as {}% of normal is an assumption, not a measured conversion (mmt_grades.csv): "
+                                           "a dynamometer value would be more reliable",
+                                           test.grade, percent));
+      return percent;
+    }
+    case StrengthTest::Kind::PercentOfNorm:
+      adj.basis = fmt::format("{}% of norm", test.value);
+      return test.value;
+    case StrengthTest::Kind::PercentOfBaseline: break;
+  }
+  return -1;
+}
+
+// A percent of normal as a torque: of the published norm, or, without one, of the model's own
+// torque in the test (`model_torque`, N·m).
+void resolve_percent(double percent, const StrengthNormRow* norm, double model_torque, const StrengthMeasure& measure,
+                     const Person& person, StrengthAdjustment& adj) {
+  if (norm) {
+    adj.target_torque = percent / 100 * norm_torque(*norm, person);
+    adj.basis += fmt::format(" (norm {:.0f} N·m, {})", norm_torque(*norm, person), norm->citation);
+  } else {
+    adj.target_torque = percent / 100 * model_torque;
+    adj.basis += " (no published norm in the model's data: the generic model's strength is taken as the norm)";
+    adj.warnings.push_back(fmt::format("no strength norm for {} ({}, {:.0f} y); the model's own strength was used", measure.name,
+                                       to_string(person.sex), person.age_years));
+  }
+}
+
+// The group's factor that makes the total torque the target: the group takes the whole difference.
+// Kept within [0.02, 5], with a warning when limited.
+double group_factor(const IsometricTorque& before, const std::string& group, StrengthAdjustment& adj) {
+  const double others = before.total - before.group;
+  const double k = (adj.target_torque - others) / before.group;
+  const double k_lo = 0.02, k_hi = 5.0;
+  if (k >= k_lo && k <= k_hi) return k;
+  adj.warnings.push_back(fmt::format(
+      "matching {:.1f} N·m would need the {} at {:.0f}% of the model's strength; limited to {:.0f}% (the other muscles give {:.1f} N·m)",
+      adj.target_torque, group, 100 * k, 100 * std::clamp(k, k_lo, k_hi), others));
+  return std::clamp(k, k_lo, k_hi);
+}
+
+}  // namespace
+
+FittedStrength fit_strength_profile(const Model& model, const Person& person, const StrengthProfile& profile, const GenericTables& tables) {
+  FittedStrength fitted{model_strength(model), {}};
+  Eigen::VectorXd& max_force = fitted.strength.max_isometric_force;
   for (const auto& test : profile.tests) {
     const StrengthMeasure* measure = test.measure.empty() ? nullptr : &strength_measure(test.measure);
     const std::string group = !test.group.empty() ? test.group : measure->group;
+    const bool bilateral = measure && measure->bilateral;
     const std::vector<std::string> sides =
-        (measure && measure->bilateral) ? std::vector<std::string>{"r"}
-                                        : (test.side == "both" ? std::vector<std::string>{"r", "l"} : std::vector<std::string>{test.side});
+        bilateral ? std::vector<std::string>{"r"} : (test.side == "both" ? std::vector<std::string>{"r", "l"} : std::vector<std::string>{test.side});
     for (const auto& side : sides) {
       StrengthAdjustment adj;
       adj.group = group;
-      adj.side = (measure && measure->bilateral) ? "both" : side;
+      adj.side = bilateral ? "both" : side;
       adj.test = fmt::format("{} ({})", measure ? measure->name : group, adj.side == "r" ? "right" : adj.side == "l" ? "left" : "both");
-      std::vector<std::string> muscles;
-      try {
-        muscles = group_muscles(tables, group, side);
-        if (measure && measure->bilateral) {
-          const auto other = group_muscles(tables, group, "l");
-          muscles.insert(muscles.end(), other.begin(), other.end());
-        }
-      } catch (const InputError& e) {
-        throw InputError(fmt::format("{}: {}", test.where, e.what()));
-      }
+      const std::vector<std::string> muscles = tested_muscles(tables, test, measure, group, side);
       auto scale_group = [&](double k) {
-        for (auto& m : spec.muscles)
-          if (std::find(muscles.begin(), muscles.end(), m.name) != muscles.end()) m.params.max_isometric_force *= k;
+        for (std::size_t m = 0; m < model.muscles.size(); ++m)
+          if (std::find(muscles.begin(), muscles.end(), model.muscles[m].name) != muscles.end())
+            max_force[static_cast<Eigen::Index>(m)] *= k;
       };
       if (test.kind == StrengthTest::Kind::PercentOfBaseline) {
         adj.factor = test.value / 100;
         adj.basis = fmt::format("what-if: {} at {}% of the model's own strength", group, test.value);
         scale_group(adj.factor);
-        out.push_back(adj);
+        fitted.adjustments.push_back(adj);
         continue;
       }
-      // Target torque of the test.
       const StrengthNormRow* norm = find_strength_norm(tables, measure->name, person.sex, person.age_years);
       std::map<std::string, double> posture;
       if (test.posture) posture = *test.posture;
       else if (norm) posture = parse_posture(norm->posture, "strength norm of " + measure->name, true);
-      double percent = -1;
-      switch (test.kind) {
-        case StrengthTest::Kind::Torque: adj.target_torque = test.value; adj.basis = fmt::format("measured {:.1f} N·m", test.value); break;
-        case StrengthTest::Kind::TorquePerKg:
-          adj.target_torque = test.value * person.mass_kg;
-          adj.basis = fmt::format("measured {:.2f} N·m/kg x {:.1f} kg", test.value, person.mass_kg);
-          break;
-        case StrengthTest::Kind::Dynamometer:
-          adj.target_torque = test.value * test.lever_arm;
-          adj.basis = fmt::format("dynamometer {:.0f} N x {:.3f} m lever arm", test.value, test.lever_arm);
-          break;
-        case StrengthTest::Kind::MmtGrade: {
-          const auto it = tables.mmt_percent.find(test.grade);
-          if (it == tables.mmt_percent.end()) {
-            std::string known;
-            for (const auto& [g, p] : tables.mmt_percent) known += (known.empty() ? "" : ", ") + g;
-            throw InputError(fmt::format("{}: 'mmt_grade': unknown grade '{}' (known: {})", test.where, quote_input(test.grade), known));
-          }
-          percent = it->second;
-          adj.basis = fmt::format("manual muscle test grade {} = {}% of normal", test.grade, percent);
-          if (tables.mmt_unverified.count(test.grade))
-            adj.warnings.push_back(fmt::format("grade {} as {}% of normal is an assumption, not a measured conversion (mmt_grades.csv): "
-                                               "a dynamometer value would be more reliable",
-                                               test.grade, percent));
-          break;
-        }
-        case StrengthTest::Kind::PercentOfNorm:
-          percent = test.value;
-          adj.basis = fmt::format("{}% of norm", percent);
-          break;
-        case StrengthTest::Kind::PercentOfBaseline: break;
-      }
-      const Model model = compile_model(spec);
+      const double percent = read_target(test, person, tables, adj);
       if (test.posture) check_posture_in_range(model, *test.posture, side, test.where);
-      Data data(model);
+      // The person's torque in the test posture; a fresh Data each time, so nothing carries over.
+      auto torque = [&] {
+        Data data(model);
+        return max_isometric_torque(model, data, *measure, side, posture, muscles, fitted.strength);
+      };
       IsometricTorque before;
       try {
-        before = max_isometric_torque(model, data, *measure, side, posture, muscles);
+        before = torque();
       } catch (const InputError& e) {  // an unknown coordinate: name the file and the field
         throw InputError(fmt::format("{}: 'posture': {}", test.where, e.what()));
       }
       adj.model_torque_before = before.total;
-      if (percent >= 0) {
-        if (norm) {
-          adj.target_torque = percent / 100 * norm_torque(*norm, person);
-          adj.basis += fmt::format(" (norm {:.0f} N·m, {})", norm_torque(*norm, person), norm->citation);
-        } else {
-          // No norm for this measure: the generic model's own strength stands for the norm.
-          adj.target_torque = percent / 100 * before.total;
-          adj.basis += " (no published norm in the model's data: the generic model's strength is taken as the norm)";
-          adj.warnings.push_back(fmt::format("no strength norm for {} ({}, {:.0f} y); the model's own strength was used", measure->name,
-                                             to_string(person.sex), person.age_years));
-        }
-      }
+      if (percent >= 0) resolve_percent(percent, norm, before.total, *measure, person, adj);
       if (before.group <= 0) {
         adj.warnings.push_back(fmt::format("the group '{}' produces no {} torque in this posture; strength unchanged", group, measure->name));
         adj.model_torque_after = before.total;
-        out.push_back(adj);
+        fitted.adjustments.push_back(adj);
         continue;
       }
-      double k = (adj.target_torque - (before.total - before.group)) / before.group;
-      const double k_lo = 0.02, k_hi = 5.0;
-      if (k < k_lo || k > k_hi) {
-        adj.warnings.push_back(fmt::format(
-            "matching {:.1f} N·m would need the {} at {:.0f}% of the model's strength; limited to {:.0f}% (the other muscles give {:.1f} N·m)",
-            adj.target_torque, group, 100 * k, 100 * std::clamp(k, k_lo, k_hi), before.total - before.group));
-        k = std::clamp(k, k_lo, k_hi);
-      }
-      adj.factor = k;
-      scale_group(k);
-      const Model after_model = compile_model(spec);
-      Data after_data(after_model);
-      adj.model_torque_after = max_isometric_torque(after_model, after_data, *measure, side, posture, muscles).total;
-      out.push_back(adj);
+      adj.factor = group_factor(before, group, adj);
+      scale_group(adj.factor);
+      adj.model_torque_after = torque().total;
+      fitted.adjustments.push_back(adj);
     }
   }
-  return out;
+  return fitted;
 }
 
 }  // namespace weaklink

@@ -18,9 +18,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "chain/client/muscle_strength.hpp"
 #include "model/generic/generic_tables.hpp"
 #include "model/generic/person.hpp"
-#include "model/model_spec.hpp"
 
 namespace weaklink {
 
@@ -51,19 +51,27 @@ std::vector<StrengthTest> parse_strength_tests(const nlohmann::json& tests, cons
 struct StrengthAdjustment {
   std::string test;     // "hip_external_rotation (right)"
   std::string group, side;
-  double factor = 1;            // the group's muscles' maximum isometric forces were multiplied by it
+  double factor = 1;            // the group's muscles' maximum isometric forces are multiplied by it
   double target_torque = 0;     // N·m the model should produce in the test (0 for what-ifs)
   double model_torque_before = 0, model_torque_after = 0;
   std::string basis;            // how the target was obtained, with the norm's citation
   std::vector<std::string> warnings;
 };
 
-// Rescales spec's muscles in place, test by test in file order: the tested group takes the whole
-// difference between the target torque and the model's (other muscles unchanged), so that after
-// the adjustment the model produces the measured torque in the test posture. Factors are kept
-// within [0.02, 5]; hitting a bound is reported as a warning.
-std::vector<StrengthAdjustment> apply_strength_profile(ModelSpec& spec, const Person& person, const StrengthProfile& profile,
-                                                       const GenericTables& tables);
+// A strength profile fitted on one model: the person's muscle strength and what each test did.
+struct FittedStrength {
+  MuscleStrength strength;
+  std::vector<StrengthAdjustment> adjustments;  // in file order, per side
+};
+
+// Fits the profile on `model` (compiled once; it is not changed), test by test in file order,
+// starting from the model's own strength: the tested group takes the whole difference between
+// the target torque and the model's (other muscles unchanged), so that after the adjustment the
+// person's muscles produce the measured torque in the test posture. Factors are kept within
+// [0.02, 5]; hitting a bound is reported as a warning. To export the person's model, write the
+// strength into the spec the model came from (write_strength).
+FittedStrength fit_strength_profile(const Model& model, const Person& person, const StrengthProfile& profile,
+                                    const GenericTables& tables);
 
 // The norm for a measure, sex and age, or nullptr: rows in N·m/kg or in BW*H (torque / (body
 // weight x height), Anderson et al. 2007). Prefers verified rows, then rows with a numeric test

@@ -38,11 +38,9 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
   r.body_weight = calc_total_mass(model) * model.gravity.norm();
   r.motion = motion;
 
-  StaticOptimization so(model, options.so, motion.contacts);
-  if (strength.size() > 0) {
-    if (strength.size() != so.strength().size()) throw std::invalid_argument("simulate_activity: strength has the wrong size");
-    so.strength() = strength;
-  }
+  StaticOptimization so(model, options.static_optimization, motion.contacts);
+  if (strength.size() > 0 && strength.size() != static_cast<Eigen::Index>(so.actuators().size()))
+    throw std::invalid_argument("simulate_activity: strength has the wrong size");
   const int n = static_cast<int>(motion.motion.time.size()), na = static_cast<int>(so.actuators().size());
   const int np = static_cast<int>(motion.contacts.pairs.size()), nr = static_cast<int>(so.reserve_coordinates().size());
   for (int k = 0; k < na; ++k) r.actuator_names.push_back(so.actuator_name(model, k));
@@ -64,7 +62,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
   Data data(model);
   ForwardDynamics fd(model);
   Eigen::VectorXd q(model.nq()), u(model.nq()), qdd(model.nq()), tau(model.nq()), mobility(model.nq());
-  Eigen::VectorXd controls(na), forces(na);
+  Eigen::VectorXd controls(na), forces(na), contact_strength(np), surface_load(static_cast<Eigen::Index>(motion.contacts.surfaces.size()));
   r.activations.setZero();
   r.forces.setZero();
   r.contact_forces.setZero();
@@ -87,13 +85,15 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
       double availability = 1.0;
       if (!motion.pair_attached[static_cast<std::size_t>(c)])
         availability = contact_availability((p - s.point).dot(s.normal), point_velocity(model, data, pair.body, p, u).norm(), s.reach);
-      so.contact_strength()[c] = availability * options.contact_strength;
-      r.contact_strength(i, c) = so.contact_strength()[c];
+      contact_strength[c] = availability * options.contact_strength;
+      r.contact_strength(i, c) = contact_strength[c];
     }
-    for (int s = 0; s < static_cast<int>(motion.contacts.surfaces.size()); ++s) so.surface_load()[s] = motion.surface_load(i, s);
+    for (int s = 0; s < static_cast<int>(motion.contacts.surfaces.size()); ++s) surface_load[s] = motion.surface_load(i, s);
     clear_applied_loads(data);
     apply_known_loads(motion, data, i);
-    r.frames[static_cast<std::size_t>(i)] = so.solve(model, data, q, u, qdd, controls, forces);
+    r.frames[static_cast<std::size_t>(i)] = so.solve(
+        model, data, {.q = q, .u = u, .qddot_target = qdd, .strength = strength, .contact_strength = contact_strength, .surface_load = surface_load},
+        controls, forces);
     r.activations.row(i) = controls.transpose();
     r.forces.row(i) = forces.transpose();
     for (int c = 0; c < np; ++c) r.contact_forces.block(i, 3 * c, 1, 3) = so.contact_forces()[static_cast<std::size_t>(c)].transpose();

@@ -15,7 +15,7 @@
 namespace weaklink {
 
 struct SimulationOptions {
-  StaticOptimizationOptions so = [] {
+  StaticOptimizationOptions static_optimization = [] {
     StaticOptimizationOptions o;
     o.reserve_optimal_force = 1.0;  // N·m: last resort, reported (OpenSim's usual reserve size)
     o.reserve_weight = 1.0;
