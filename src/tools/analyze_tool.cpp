@@ -142,7 +142,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder,
                         opt.results_override.empty() ? setup_path.string() + ": <results_directory>" : "--results-dir");
 
-  // Model with the force set files appended (§12.1): reserve and residual actuators.
+  // Model with the force set files appended (docs/opensim-semantics.md#analyze-tool): reserve and residual actuators.
   const pugi::xml_node model_element = opt.model_override.empty() ? tool.child("model_file") : pugi::xml_node();
   ModelSpec spec = read_named_by_setup(doc, model_element, [&] { return io::read_osim(model_path); });
   if (doc.boolean(tool, "replace_force_set", false)) {
@@ -170,7 +170,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   if (!loads_name.empty()) {
     const fs::path loads_path = resolve(dir, loads_name);
     external = read_named_by_setup(doc, tool.child("external_loads_file"), [&] {
-      return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string());
+      return io::bind_external_loads(model, io::read_external_loads(loads_path), loads_path.string());
     });
   }
 
@@ -197,7 +197,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
       report.warnings.push_back("state of coordinate '" + quote_input(m) + "' is not in " + states_path.filename().string() + "; set to 0");
   }
 
-  // Frame selection (§12.4): absolute row indices; begin and end always recorded.
+  // Frame selection (docs/opensim-semantics.md#analyze-tool): absolute row indices; begin and end always recorded.
   const int n = static_cast<int>(states.time.size());
   int i0 = 0, i1 = -1;
   for (int i = 0; i < n; ++i) {

@@ -1,4 +1,4 @@
-// The weak-link assessment (issue 7): client files validated with errors naming the field,
+// The weak-link assessment: client files validated with errors naming the field,
 // restoring every group to norm reproduces the baseline exactly, weakening a group never lowers
 // its utilisation, the report follows its schema, and `weaklink weakness` on gait2392's walking.
 #include <gtest/gtest.h>
@@ -13,8 +13,8 @@
 #include "chain/activities/contact_sites.hpp"
 #include "chain/trial/trial_weakness.hpp"
 #include "core/error.hpp"
-#include "model/generic/generic_model.hpp"
-#include "model/generic/generic_tables.hpp"
+#include "generic_model/generic_model.hpp"
+#include "generic_model/generic_tables.hpp"
 #include "report/assessment_report.hpp"
 #include "support/reference.hpp"
 

@@ -5,7 +5,7 @@
 #include "chain/client/isometric_strength.hpp"
 #include "chain/client/strength_profile.hpp"
 #include "core/error.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include "model/model.hpp"
 #include "support/io_helpers.hpp"
 

@@ -18,8 +18,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "model/generic/generic_tables.hpp"
-#include "model/generic/person.hpp"
+#include "generic_model/generic_tables.hpp"
+#include "generic_model/person.hpp"
 #include "model/model_spec.hpp"
 
 namespace weaklink {
