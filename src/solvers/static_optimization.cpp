@@ -43,7 +43,7 @@ StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizat
     if (f.muscle) {
       const MuscleParams& p = model.muscles[f.index].params;
       double lo = p.min_control;
-      // Thelen and Millard never go below their minimum activation (§15 quirk 10).
+      // Thelen and Millard never go below their minimum activation (docs/opensim-semantics.md#muscles).
       if (p.type != MuscleType::DeGrooteFregly2016) lo = std::max(lo, p.minimum_activation);
       lb_[k] = lo;
       ub_[k] = p.max_control;
@@ -113,7 +113,8 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   qdd_ = gamma_;
   for (int k = 0; k < nf; ++k) qdd_[free_[k]] += qddot_target[free_[k]];
   calc_inverse_dynamics(model, data, q, u, qdd_, tau_);
-  // Passive elements keep their own law: what they supply, the actuators need not (§19.1).
+  // Passive elements keep their own law: what they supply, the actuators need not
+  // (docs/opensim-semantics.md#passive-forces).
   if (!model.passive_forces.empty()) {
     passive_.setZero();
     add_passive_generalized_forces(model, data, q, u, passive_);

@@ -1,5 +1,5 @@
 #pragma once
-// Static optimization (opensim-compat §13): per frame, the actuator controls x that minimise
+// Static optimization (docs/opensim-semantics.md#static-optimization): per frame, the actuator controls x that minimise
 // Σ |x_j|^p while the actuators, gravity and the applied loads reproduce the target accelerations
 // of every free coordinate, within the control bounds. The equality constraints are built
 // directly from moment arms and the inverse dynamics (u̇(x) = q̈_target ⇔ Gᵀ R x = Gᵀ τ_ID(q, u,

@@ -1,6 +1,6 @@
 #pragma once
-// The Analyze tool's dynamics analyses (opensim-compat §12–§14): InverseDynamics, StaticOptimization
-// and JointReaction over the tool's states, written with OpenSim's file names and columns.
+// The Analyze tool's dynamics analyses (docs/opensim-semantics.md#analyze-tool and after): InverseDynamics,
+// StaticOptimization and JointReaction over the tool's states, written with OpenSim's file names and columns.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -28,7 +28,7 @@ struct AnalyzeContext {
   HeldOutputs& outputs;    // written into the run's set in the results directory once all are checked
   std::string tool_name;   // checked by io::output_file_name, as the analyses' names
   int precision = 8;
-  int first_row = 0, last_row = -1;  // §12.4 frame range (absolute rows of the states table)
+  int first_row = 0, last_row = -1;  // frame range (absolute rows of the states table)
   ThreadOptions threads;
   RunToolReport& report;
 };
@@ -37,10 +37,11 @@ struct AnalyzeContext {
 constexpr int kMaxStepInterval = 1000000;
 constexpr int kMaxOptimizerIterations = 1000000;
 
-// Rows recorded by an analysis with this step interval (§12.4: first, last, and i % k == 0).
+// Rows recorded by an analysis with this step interval: first, last, and i % k == 0
+// (docs/opensim-semantics.md#analyze-tool).
 std::vector<int> recorded_rows(const AnalyzeContext& ctx, int step_interval);
 
-// Target accelerations as OpenSim's SO builds them (§9.2, §13.2): the derivative of a quintic
+// Target accelerations as OpenSim's SO builds them (docs/opensim-semantics.md#filtering): the derivative of a quintic
 // spline through the speeds. rows × nq.
 Eigen::MatrixXd spline_accelerations(const StatesTable& states);
 

@@ -41,7 +41,7 @@ std::string name_list(const std::vector<std::string>& names, std::size_t limit =
   return out;
 }
 
-// Row with the time nearest to t (first of equals), §10.3.
+// Row with the time nearest to t (first of equals), docs/opensim-semantics.md#inverse-kinematics.
 int nearest_row(const std::vector<double>& time, double t) {
   int best = 0;
   for (int i = 1; i < static_cast<int>(time.size()); ++i)
@@ -68,7 +68,7 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
     throw std::invalid_argument("run_inverse_kinematics: marker table xyz is not frames x 3*markers");
   if (table.time.empty()) throw_input_error(markers_file, "", "the marker file has no frames");
 
-  // ---- Marker references (§10.2) ----
+  // ---- Marker references (docs/opensim-semantics.md#inverse-kinematics) ----
   std::unordered_map<std::string, double> task_weight;
   for (const auto& t : settings.tasks.markers)
     if (t.apply) task_weight[t.name] = t.weight;
@@ -114,7 +114,7 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
                                             markers_file, name_list(missing)));
   }
 
-  // ---- Coordinate references (§10.2) ----
+  // ---- Coordinate references (docs/opensim-semantics.md#inverse-kinematics) ----
   std::vector<IKCoordinateGoal> cgoals;
   std::vector<CoordinateTarget> targets;
   std::vector<NaturalSpline> splines;
@@ -141,7 +141,8 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
         if (col < 0)
           throw_input_error(file, "", fmt::format("expected a column '{}' for the coordinate task of that name", t.name));
         std::vector<double> y(ct.time.size());
-        // Rotational columns are taken as degrees whatever the header says (§10.2).
+        // Rotational columns are taken as degrees whatever the header says
+        // (docs/opensim-semantics.md#inverse-kinematics).
         const double factor = co.motion_type == MotionType::Rotational ? std::numbers::pi / 180.0 : 1.0;
         for (std::size_t i = 0; i < y.size(); ++i) y[i] = factor * ct.data(static_cast<Eigen::Index>(i), col);
         try {
@@ -162,7 +163,7 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
                       use_tasks ? "no applied marker task names a marker that is both in this file and in the model"
                                 : "no marker of this file is in the model (expected marker names of the model's MarkerSet)");
 
-  // ---- Frames (§10.3): nearest rows to the clipped time range ----
+  // ---- Frames (docs/opensim-semantics.md#inverse-kinematics): nearest rows to the clipped time range ----
   const std::vector<double>& time = table.time;
   const int r0 = nearest_row(time, std::max(time.front(), settings.time_start));
   const int r1 = nearest_row(time, std::min(time.back(), settings.time_end));
@@ -300,7 +301,7 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
     result.warnings.push_back(fmt::format("{} of {} frames stopped before the solver's tolerance (iteration limit)",
                                           not_converged, nframes));
 
-  // ---- Tables (§10.4) ----
+  // ---- Tables (docs/opensim-semantics.md#inverse-kinematics) ----
   io::Table& co = result.coordinates;
   co.name = "Coordinates";
   co.in_degrees = true;
@@ -335,7 +336,7 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
   return result;
 }
 
-// ---- Setup files (§10.1) --------------------------------------------------------------------------
+// ---- Setup files (docs/opensim-semantics.md#inverse-kinematics) ---------------------------------
 
 namespace {
 

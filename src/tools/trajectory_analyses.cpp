@@ -156,7 +156,7 @@ Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& moti
         else apply_actuator(model, data, actuators[j].index, F, ws->mobility);
       }
       apply_passive_forces(model, data, ws->q, ws->u, ws->mobility);
-      // Accelerations from these forces (§14.3 step 1), then the loads each joint transmits.
+      // Accelerations from these forces, then the loads each joint transmits.
       ws->fd.calc(model, data, ws->q, ws->u, ws->mobility, ws->qdd);
       calc_inverse_dynamics(model, data, ws->q, ws->u, ws->qdd, ws->tau);
       for (std::size_t r = 0; r < requests.size(); ++r) {

@@ -130,7 +130,7 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
     }
 
     // Joint reactions with every force applied (muscles, reserves, contacts, known loads), at the
-    // accelerations those forces produce (OpenSim's JointReaction, opensim-compat §14.3).
+    // accelerations those forces produce (OpenSim's JointReaction, docs/opensim-semantics.md#joint-reaction).
     mobility.setZero();
     for (int k = 0; k < na; ++k) {
       const auto& f = so.actuators()[static_cast<std::size_t>(k)];
