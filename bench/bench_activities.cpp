@@ -1,4 +1,4 @@
-// Each activity of the library end to end on the generic model (issue 6 asks ≤ 50 ms on one
+// Each activity of the library end to end on the generic model (the goal is ≤ 50 ms on one
 // core): pose solving (inverse kinematics on the contact sites, balance), spline derivatives, and
 // per frame the contact-solving static optimization and the joint reactions.
 #include <benchmark/benchmark.h>
@@ -7,7 +7,7 @@
 #include "chain/motion/activity_motion.hpp"
 #include "chain/activities/contact_sites.hpp"
 #include "chain/simulation/simulate_activity.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 
 namespace {
 

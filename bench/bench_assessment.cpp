@@ -1,4 +1,4 @@
-// The weak-link assessment of the demo client end to end (issue 7 asks ≤ 2 s for
+// The weak-link assessment of the demo client end to end (the goal is ≤ 2 s for
 // `weaklink assess --demo`): the generic model built and personalised, six activity motions, then
 // baseline, client, and per ranked group a restore run, a sensitivity run and the infeasibility
 // search, over all cores (threads: 0) and on one (threads: 1).

@@ -1,6 +1,6 @@
 // Inverse dynamics of the gait2392 walking trial (73 frames, OpenSim's ID setup inputs) and static
 // optimization + joint reactions over the 151 recorded frames of the gait2392-so-jra tutorial
-// (issue 3's benchmark). Inputs read in place from ../shared/opensim-reference; set-up (file
+// (docs/performance.md). Inputs read in place from ../shared/opensim-reference; set-up (file
 // reading, splines) is outside the timed loop, as OpenSim's per-frame figures are.
 #include <filesystem>
 
@@ -32,7 +32,8 @@ void BM_InverseDynamicsGait2392Walking(benchmark::State& state) {
     return;
   }
   const Model model = compile_model(io::read_osim(dir / "OutputReference/subject01_simbody.osim"));
-  const ExternalForces ext(model, io::read_external_loads(dir / "subject01_walk1_grf.xml"), "grf");
+  const ExternalForces ext =
+      io::bind_external_loads(model, io::read_external_loads(dir / "subject01_walk1_grf.xml"), "grf");
   const io::Table coords = lowpass_coordinates(io::read_storage(dir / "subject01_walk1_ik.mot"), 6.0, "ik");
   const CoordinateSplines splines(model, coords, "ik");
   std::vector<double> times;  // the 73 output rows of OpenSim's run (0.4–1.6 s)
@@ -71,7 +72,7 @@ std::unique_ptr<SoJrInputs> so_jr_inputs() {
   ModelSpec spec = io::read_osim(dir / "subject01_simbody_adjusted_StaticOp.osim");
   io::append_force_set_file(dir / "gait2392_SO_weak_Residual_Actuators.xml", spec);
   auto in = std::make_unique<SoJrInputs>(SoJrInputs{compile_model(spec), {}, {}, {}});
-  in->ext = ExternalForces(in->model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
+  in->ext = io::bind_external_loads(in->model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
   const StatesTable states = states_from_coordinates(in->model, io::read_storage(dir / "subject01_walk1_Kinematics.sto"), "q");
   const Eigen::MatrixXd acc = spline_accelerations(states);
   std::vector<int> rows;  // the tutorial's step_interval 10 over 0.5–1.999 s: 151 frames

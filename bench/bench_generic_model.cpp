@@ -5,7 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "chain/client/strength_profile.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include <cmath>
 #include <vector>
 

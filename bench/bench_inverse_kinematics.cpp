@@ -1,4 +1,4 @@
-// Inverse kinematics per frame (issue 4's benchmark; goal ≤ 40 µs per frame for gait2392 on one
+// Inverse kinematics per frame (docs/performance.md; goal ≤ 40 µs per frame for gait2392 on one
 // core, OpenSim 4.5 ≈ 3.9 ms). The frame loop is run_inverse_kinematics()'s: the first frame of the
 // trial from the default pose, then warm starts extrapolated from the two previous solutions;
 // each benchmark iteration solves one frame, cycling through the trial. Set-up (reading files,

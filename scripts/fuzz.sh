@@ -26,8 +26,8 @@ REGRESSIONS=tests/data/fuzz_regressions  # <target>_<name>.<ext>: inputs that on
 echo "== configure and build $BUILD (clang, libFuzzer + ASan + UBSan)"
 export CCACHE_BASEDIR="$PWD"
 launcher=(); command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DWEAKLINK_FUZZ=ON -DWEAKLINK_BUILD_TESTS=OFF \
-  "${launcher[@]}" -DWEAKLINK_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The fuzz preset (CMakePresets.json): clang, WEAKLINK_FUZZ=ON, no tests or benchmarks, RelWithDebInfo.
+cmake --preset fuzz "${launcher[@]}" "-DWEAKLINK_WERROR=${WEAKLINK_WERROR:-OFF}" >/dev/null
 cmake --build "$BUILD" --target "${TARGETS[@]}"
 
 # ---- seed corpora --------------------------------------------------------------------------------

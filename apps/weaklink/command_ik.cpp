@@ -1,8 +1,9 @@
 // `weaklink ik --model M.osim --markers M.trc [--setup S.xml] [-o out.mot] [--threads N]`:
-// inverse kinematics (opensim-compat §10) with or without an OpenSim InverseKinematicsTool setup.
-// Without a setup every marker of the file that the model has is tracked with weight 1 over the
+// inverse kinematics (docs/opensim-semantics.md#inverse-kinematics) with or without an OpenSim InverseKinematicsTool
+// setup. Without a setup every marker of the file that the model has is tracked with weight 1 over the
 // whole trial; with one, its tasks, time range and outputs are used and the flags override its
-// files. Outputs as OpenSim's (§10.4): the .mot and `<name>_ik_marker_errors.sto` beside it.
+// files. Outputs as OpenSim's (docs/opensim-semantics.md#inverse-kinematics): the .mot and
+// `<name>_ik_marker_errors.sto` beside it.
 #include <functional>
 #include <iostream>
 #include <memory>

@@ -14,7 +14,7 @@
 #include "io/osim_writer.hpp"
 #include "io/output_set.hpp"
 #include "kinematics/center_of_mass.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include "model/model.hpp"
 
 namespace weaklink::cli {

@@ -7,7 +7,7 @@
 
 namespace weaklink {
 namespace {
-// SimmSpline / PiecewiseLinearFunction constants (opensim-compat §3.4): knot-spacing floor and
+// SimmSpline / PiecewiseLinearFunction constants (docs/opensim-semantics.md#functions): knot-spacing floor and
 // end-point snapping distance, as in OpenSim so that values agree to the last bits.
 constexpr double kTiny = 1e-7;
 constexpr double kRoundoff = 2e-13;
@@ -154,7 +154,7 @@ FunctionValue Function::eval(double t) const {
         v.f = y_[0];
         break;
       }
-      // Linear extrapolation with the end slopes (opensim-compat §3.4, quirk 21).
+      // Linear extrapolation with the end slopes (docs/opensim-semantics.md#functions).
       if (t < x_[0] && std::abs(t - x_[0]) > kRoundoff) {
         v = {y_[0] + (t - x_[0]) * b_[0], b_[0], 0.0};
         break;

@@ -1,5 +1,5 @@
 #pragma once
-// Scalar functions of one variable used by joints, path points and couplers (opensim-compat §3).
+// Scalar functions of one variable used by joints, path points and couplers (docs/opensim-semantics.md#functions).
 // A closed set dispatched by a switch: evaluation never allocates and never calls virtuals.
 // MultiplierFunction is folded into `scale` (f = scale * g), so nesting costs nothing at run time.
 #include <string>
@@ -31,7 +31,7 @@ class Function {
   // MultiplierFunction wrapping: f = s * g.
   void multiply_by(double s) { scale_ *= s; wrapped_in_multiplier_ = true; }
   bool wrapped_in_multiplier() const { return wrapped_in_multiplier_; }
-  // True for a bare LinearFunction with slope exactly +1 or -1 (OpenSim's motion-type rule, §2.6).
+  // True for a bare LinearFunction with slope exactly +1 or -1 (docs/opensim-semantics.md#bodies-and-joints).
   bool is_unit_linear() const;
   bool is_constant() const { return kind_ == FunctionKind::Constant; }
   double linear_slope() const { return slope_; }

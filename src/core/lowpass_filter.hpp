@@ -1,5 +1,5 @@
 #pragma once
-// OpenSim's coordinate low-pass filter (opensim-compat §9.1 step 3): a third-order Butterworth IIR
+// OpenSim's coordinate low-pass filter (docs/opensim-semantics.md#filtering step 3): a third-order Butterworth IIR
 // designed by the bilinear transform with pre-warping, run forward then backward (zero phase,
 // effective 6th order). Reproduces OpenSim's arithmetic order so results match it bit for bit.
 #include <array>

@@ -2,7 +2,7 @@
 // Interpolating natural spline of odd degree 2m−1 (m = 2 cubic, m = 3 quintic) through every
 // sample. OpenSim fits Woltring's GCV spline with zero error variance for coordinates (degree 5)
 // and ground reaction data (degree 3); that fit degenerates to exactly this interpolating natural
-// spline (opensim-compat §3.7), so we build it directly: piecewise polynomials, C^(2m−2) at the
+// spline (docs/opensim-semantics.md#functions), so we build it directly: piecewise polynomials, C^(2m−2) at the
 // knots, derivatives m..2m−2 zero at both ends; outside the data a degree m−1 continuation.
 // Built once per column (set-up), evaluated without allocation.
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// How non-muscle actuators apply their force (opensim-compat §7.2, §7.3): a CoordinateActuator as
+// How non-muscle actuators apply their force (docs/opensim-semantics.md#actuators): a CoordinateActuator as
 // a generalized force on its coordinate, a PointActuator as a point force on its body, a
 // TorqueActuator as equal and opposite torques on bodyA and bodyB. Needs forward kinematics.
 #include <Eigen/Core>

@@ -25,12 +25,12 @@ double ExternalForces::Column::eval(double time) const {
   return y[i] + s * (y[i + 1] - y[i]);
 }
 
-ExternalForces::ExternalForces(const Model& model, const io::ExternalLoads& loads, const std::string& source_file) {
-  const io::Table& table = loads.data;
-  if (table.time.empty()) throw_input_error(loads.datafile.string(), "", "has no rows; expected ground reaction data");
+ExternalForces::ExternalForces(const Model& model, std::span<const ExternalForceSpec> forces,
+                               const ExternalLoadSamples& table, const std::string& source_file) {
+  if (table.time.empty()) throw_input_error(table.datafile, "", "has no rows; expected ground reaction data");
   t_first_ = table.time.front();
   t_last_ = table.time.back();
-  datafile_ = fmt::format("{} (data file {})", source_file, loads.datafile.string());
+  datafile_ = fmt::format("{} (data file {})", source_file, table.datafile);
   std::vector<int> column_of_label(table.labels.size(), -1);
   auto column = [&](int label) -> int {
     if (label < 0) return -1;
@@ -42,7 +42,7 @@ ExternalForces::ExternalForces(const Model& model, const io::ExternalLoads& load
         try {
           c.spline = NaturalSpline(table.time, y, 3);
         } catch (const std::invalid_argument& e) {
-          throw_input_error(loads.datafile.string(), fmt::format("column '{}'", table.labels[label]),
+          throw_input_error(table.datafile, fmt::format("column '{}'", table.labels[label]),
                             fmt::format("cannot be interpolated in time: {}", e.what()));
         }
         c.use_spline = true;
@@ -55,7 +55,7 @@ ExternalForces::ExternalForces(const Model& model, const io::ExternalLoads& load
     }
     return column_of_label[label];
   };
-  for (const io::ExternalForceSpec& spec : loads.forces) {
+  for (const ExternalForceSpec& spec : forces) {
     if (!spec.applies_force) continue;
     Force f;
     f.name = spec.name;
@@ -64,7 +64,7 @@ ExternalForces::ExternalForces(const Model& model, const io::ExternalLoads& load
     if (f.body < 0)
       throw_input_error(source_file, where,
                         fmt::format("<applied_to_body> '{}' is not a body of model '{}'", spec.applied_to_body, model.name));
-    // OpenSim falls back to Ground for an unknown expressed-in body (§7.4).
+    // OpenSim falls back to Ground for an unknown expressed-in body (docs/opensim-semantics.md#external-loads).
     f.force_frame = std::max(model.find_body(last_path_element(spec.force_expressed_in_body)), 0);
     f.point_frame = std::max(model.find_body(last_path_element(spec.point_expressed_in_body)), 0);
     for (int k = 0; k < 3; ++k) {

@@ -1,18 +1,39 @@
 #pragma once
-// ExternalLoads bound to a Model and sampled in time (opensim-compat §7.4): each ExternalForce's
+// ExternalLoads bound to a Model and sampled in time (docs/opensim-semantics.md#external-loads): each ExternalForce's
 // force, point and torque columns interpolated by natural cubic splines (OpenSim's GCV spline of
 // degree 3 with zero variance; linear for 2–3 samples, constant for 1), the point converted to the
 // applied body, the torque expressed in the force frame. Built once; apply() does not allocate.
 #include <array>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/natural_spline.hpp"
-#include "io/external_loads.hpp"
 #include "model/data.hpp"
 #include "model/model.hpp"
 
 namespace weaklink {
+
+// One ExternalForce as an ExternalLoads file describes it (io::read_external_loads reads it).
+struct ExternalForceSpec {
+  std::string name;
+  bool applies_force = true;  // 3.x files say <isDisabled>; appliesForce = !isDisabled
+  std::string applied_to_body, force_expressed_in_body = "ground",
+                               point_expressed_in_body = "ground";
+  std::string force_identifier, point_identifier, torque_identifier;  // "" when unused/"Unassigned"
+  // Indices into the data columns (ExternalLoadSamples::labels): the 3 labels that start with the
+  // identifier, in file order; -1 when the identifier is unused.
+  int force_columns[3] = {-1, -1, -1}, point_columns[3] = {-1, -1, -1},
+      torque_columns[3] = {-1, -1, -1};
+};
+
+// The data the forces read: one row of `data` per time, one column per label.
+struct ExternalLoadSamples {
+  const std::string& datafile;  // named in messages
+  const std::vector<double>& time;
+  const std::vector<std::string>& labels;
+  const Eigen::MatrixXd& data;  // time.size() x labels.size()
+};
 
 // One ExternalForce at one time, as OpenSim records it in a force file: force and torque in
 // Ground, point in the applied body's frame.
@@ -24,7 +45,8 @@ class ExternalForces {
  public:
   ExternalForces() = default;
   // Throws InputError (naming the ExternalLoads file and force) for bodies the model lacks.
-  ExternalForces(const Model& model, const io::ExternalLoads& loads, const std::string& source_file);
+  ExternalForces(const Model& model, std::span<const ExternalForceSpec> forces, const ExternalLoadSamples& samples,
+                 const std::string& source_file);
 
   int size() const { return static_cast<int>(forces_.size()); }
   // Samples every force at time t (needs forward kinematics) and adds them to data.applied_*.

@@ -1,7 +1,7 @@
 #pragma once
 // Forward dynamics with the model's kinematic constraints enforced: locked coordinates and
-// coordinate couplers (opensim-compat §13.3 step 2, §14.3 step 1). The free coordinates v (not
-// locked, not prescribed, not coupler-dependent) parameterise the motion, u = G v and
+// coordinate couplers (docs/opensim-semantics.md#static-optimization, docs/opensim-semantics.md#joint-reaction). The
+// free coordinates v (not locked, not prescribed, not coupler-dependent) parameterise the motion, u = G v and
 // q̈ = G v̇ + γ; the constrained equations of motion are Gᵀ M G v̇ = Gᵀ (τ − τ_ID(q, u, γ)).
 #include <vector>
 

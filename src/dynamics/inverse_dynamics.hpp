@@ -1,5 +1,5 @@
 #pragma once
-// Inverse dynamics by Newton–Euler over the tree (opensim-compat §11.2 step 5): the generalized
+// Inverse dynamics by Newton–Euler over the tree (docs/opensim-semantics.md#inverse-dynamics): the generalized
 // forces τ = M q̈ + C(q, q̇) − G(q) − Jᵀ f_applied that produce q̈, ignoring kinematic constraints.
 // Every spatial quantity is in Ground about Ground's origin, so subtree sums need no shifting and a
 // coordinate's force is its joint partial velocity (Data::axis_w, axis_v0) dotted with its subtree's

@@ -1,7 +1,7 @@
 #pragma once
-// Passive force elements with their own law (opensim-compat §19.2–19.4, 19.6): CoordinateLimitForce,
-// SpringGeneralizedForce, PointToPointSpring and ExpressionBasedCoordinateForce, evaluated from (q, q̇). Inverse dynamics subtracts
-// them, static optimization keeps them on the known side, joint reactions apply them. Needs
+// Passive force elements with their own law (docs/opensim-semantics.md#passive-forces): CoordinateLimitForce,
+// SpringGeneralizedForce, PointToPointSpring and ExpressionBasedCoordinateForce, evaluated from (q, q̇). Inverse
+// dynamics subtracts them, static optimization keeps them on the known side, joint reactions apply them. Needs
 // calc_forward_kinematics at q; allocation-free.
 #include <string>
 #include <vector>

@@ -60,7 +60,8 @@ ExternalForceSpec parse_force(const pugi::xml_node& node, const std::string& fil
   return f;
 }
 
-// Spec 7.4: the columns are all labels that begin with the identifier, in file order; exactly 3.
+// The columns are all labels that begin with the identifier, in file order; exactly 3
+// (docs/opensim-semantics.md#external-loads).
 void resolve_columns(const std::string& id, const char* property_name, const Table& data,
                      const std::filesystem::path& datafile, const std::string& file,
                      const std::string& where, int (&columns)[3]) {
@@ -146,6 +147,12 @@ ExternalLoads read_external_loads(const std::filesystem::path& xml_path) {
                     where, f.torque_columns);
   }
   return loads;
+}
+
+ExternalForces bind_external_loads(const Model& model, const ExternalLoads& loads, const std::string& source_file) {
+  const std::string datafile = loads.datafile.string();
+  const ExternalLoadSamples samples{datafile, loads.data.time, loads.data.labels, loads.data.data};
+  return ExternalForces(model, loads.forces, samples, source_file);
 }
 
 }  // namespace weaklink::io

@@ -1,5 +1,5 @@
 #pragma once
-// Reads OpenSim function elements (opensim-compat §3) into weaklink::Function.
+// Reads OpenSim function elements (docs/opensim-semantics.md#functions) into weaklink::Function.
 #include <optional>
 #include <pugixml.hpp>
 

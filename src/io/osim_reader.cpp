@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/expression.hpp"
 #include "io/function_reader.hpp"
+#include "io/muscle_params_reader.hpp"
 #include "io/output_set.hpp"
 #include "io/xml_document.hpp"
 #include "model/plausible_ranges.hpp"
@@ -352,7 +353,7 @@ class OsimReader {
   }
 
   // 3.x and older: <Body><Joint><CustomJoint> with parent_body and location/orientation pairs;
-  // converted as OpenSim does (opensim-compat §1.6): offset frames <parent>_offset / <child>_offset.
+  // converted as OpenSim does (docs/opensim-semantics.md#model-files): offset frames <parent>_offset / <child>_offset.
   JointSpec read_old_joint(const xml_node& j, const std::string& child_body) {
     JointSpec s;
     read_joint_common(j, s);

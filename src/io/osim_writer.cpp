@@ -60,7 +60,7 @@ xml_node set_objects(xml_node parent, const char* tag, const char* name) {
 
 bool zero_bits(double v) { return v == 0 && !std::signbit(v); }
 
-// ---- functions (opensim-compat §3; the inverse of function_reader.cpp) ------------------------
+// ---- functions (docs/opensim-semantics.md#functions; the inverse of function_reader.cpp) ----
 
 // The Constant's own value v such that the function evaluates to scale * v exactly as `f` does.
 // Function keeps v private; eval gives scale * v, so v is recovered as f(0)/scale and checked.

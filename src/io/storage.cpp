@@ -131,7 +131,7 @@ Header parse_header(LineCursor& cur, const std::filesystem::path& path, const st
         value_pos == std::string_view::npos ? std::string_view() : line.substr(value_pos);
 
     if (key == "endheader") {
-      // Spec 8.2: SIMM .mot files carry no version and are always in degrees.
+      // SIMM .mot files carry no version and are always in degrees (docs/opensim-semantics.md#storage-files).
       if (t.version < 1 && content_extension(path) == ".mot") t.in_degrees = true;
       return h;
     }

@@ -1,6 +1,6 @@
 #pragma once
 // OpenSim Storage files (.sto/.mot, optionally gzipped): reading both header dialects and writing
-// the legacy format byte-compatibly with OpenSim (spec section 8.2 and 8.4).
+// the legacy format byte-compatibly with OpenSim (docs/opensim-semantics.md#storage-files).
 #include <Eigen/Core>
 #include <cstddef>
 #include <filesystem>

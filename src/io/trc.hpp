@@ -1,5 +1,5 @@
 #pragma once
-// .trc marker trajectories (spec section 8.1), read tolerantly (issue 4): a marker with an empty
+// .trc marker trajectories (docs/opensim-semantics.md#marker-files), read tolerantly: a marker with an empty
 // field in a frame is missing (NaN) in that frame; columns beyond the named markers (extra data
 // columns, X/Y/Z labels without a marker name) are ignored with a warning; tabs or runs of spaces;
 // LF, CRLF or CR line ends; Units mm, cm or m in any common spelling (values stay in file units,

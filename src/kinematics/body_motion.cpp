@@ -10,8 +10,8 @@ void calc_body_motion(const Model& model, const Data& data, const Eigen::Ref<con
   out.v[kGround].setZero();
   out.a[kGround].setZero();
   for (const Joint& j : model.joints) {
-    // Joint motion in F (§2.4): R_FM = Π Rot(a_k, s_k); ω_FM = Σ ṡ_k â_k with â_k the axis carried
-    // by the preceding rotations, so dâ_k/dt = ω_(k−1) × â_k; p_FM = Σ s_k t_k (fixed axes in F).
+    // Joint motion in F (docs/opensim-semantics.md#bodies-and-joints): R_FM = Π Rot(a_k, s_k); ω_FM = Σ ṡ_k â_k with
+    // â_k the axis carried by the preceding rotations, so dâ_k/dt = ω_(k−1) × â_k; p_FM = Σ s_k t_k (fixed axes in F).
     Mat3 R = Mat3::Identity();
     Vec3 w_FM = Vec3::Zero(), dw_FM = Vec3::Zero(), p_FM = Vec3::Zero(), v_FM = Vec3::Zero(), a_FM = Vec3::Zero();
     for (int k = 0; k < 6; ++k) {

@@ -6,9 +6,10 @@ namespace weaklink {
 
 namespace {
 
-// R_FM = Rot(a0,s0)·Rot(a1,s1)·Rot(a2,s2) (body-fixed sequence); p_FM = Σ s_k t_k in F (§2.4), with
-// w, v indexed by coordinate - first_coordinate. Axes whose value is constant zero are skipped and
-// constant rotations come precomputed (compile_model); rotations about x, y or z touch two columns.
+// R_FM = Rot(a0,s0)·Rot(a1,s1)·Rot(a2,s2) (body-fixed sequence); p_FM = Σ s_k t_k in F
+// (docs/opensim-semantics.md#bodies-and-joints), with w, v indexed by coordinate - first_coordinate. Axes whose value
+// is constant zero are skipped and constant rotations come precomputed (compile_model); rotations about x, y or z touch
+// two columns.
 inline void joint_motion(const Joint& j, const Eigen::Ref<const Eigen::VectorXd>& q, Mat3& R, Vec3& p,
                          std::array<Vec3, 6>& w, std::array<Vec3, 6>& v) {
   for (int i = 0; i < j.num_coordinates; ++i) {
@@ -74,7 +75,8 @@ void calc_forward_kinematics(const Model& model, Data& data, const Eigen::Ref<co
       v[i].setZero();
     }
     // R_GM = R_GF·Rot(a0,s0)·Rot(a1,s1)·Rot(a2,s2), built in Ground so that each axis as carried by
-    // the preceding rotations comes out in Ground directly (§2.4; as calc_joint_motion, in F).
+    // the preceding rotations comes out in Ground directly (docs/opensim-semantics.md#bodies-and-joints; as
+    // calc_joint_motion, in F).
     Mat3 R = X_GF.R;
     for (int k = 0; k < 3; ++k) {
       const JointAxis& ax = j.axes[k];

@@ -39,7 +39,8 @@ IKProblem::IKProblem(const Model& model, std::vector<IKMarkerGoal> markers, std:
   for (const auto& j : model.joints)
     if (j.num_coordinates > kMaxJointCoordinates) throw std::invalid_argument("IKProblem: joint with more than 6 coordinates");
 
-  // Free variables: coordinates that are neither locked nor coupler-dependent (§10.3).
+  // Free variables: coordinates that are neither locked nor coupler-dependent
+  // (docs/opensim-semantics.md#inverse-kinematics).
   variable_of_.assign(nq, -1);
   for (int c = 0; c < nq; ++c) {
     const Coordinate& co = model.coordinates[c];
@@ -382,7 +383,7 @@ struct IKSolver {
     const int n = p.num_variables();
     IKFrameStatus status;
 
-    // This frame's weights: w / Σw over the observed markers (§10.3).
+    // This frame's weights: w / Σw over the observed markers (docs/opensim-semantics.md#inverse-kinematics).
     double wsum = 0;
     for (std::size_t m = 0; m < p.markers_.size(); ++m)
       if (finite3(observed + 3 * m)) {

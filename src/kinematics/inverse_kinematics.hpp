@@ -1,11 +1,11 @@
 #pragma once
-// Per-frame inverse kinematics (opensim-compat §10.3): the q that minimises OpenSim's IK objective
+// Per-frame inverse kinematics (docs/opensim-semantics.md#inverse-kinematics): the q that minimises OpenSim's IK objective
 //
 //     J(q) = Σ_m w_m |x_m(q) − x̂_m|² / (2 Σ_m w_m)  +  Σ_c w_c (q_c − q̂_c)² / 2
 //
 // (marker sums over the markers observed in this frame, denominator included; the coordinate term
-// is not normalised — quirk §15.8), with coupler constraints exact, locked coordinates fixed and
-// clamped coordinates inside their range.
+// is not normalised — docs/opensim-semantics.md#inverse-kinematics), with coupler constraints exact, locked coordinates
+// fixed and clamped coordinates inside their range.
 //
 // Method: Newton / Levenberg–Marquardt with box constraints (active set on the bounds, projected
 // step) on the free variables only: every coordinate that is neither locked nor coupler-dependent.
@@ -61,8 +61,8 @@ struct IKFrameStatus {
   int observed_markers = 0;
 };
 
-// Marker errors as OpenSim reports them (§10.4) for the pose in the workspace (after
-// solve_ik_frame): total squared distance over observed marker goals, RMS over ALL marker goals
+// Marker errors as OpenSim reports them (docs/opensim-semantics.md#inverse-kinematics) for the pose in the workspace
+// (after solve_ik_frame): total squared distance over observed marker goals, RMS over ALL marker goals
 // (missing ones count in n), the largest distance and the marker goal that has it (-1: none observed).
 struct IKMarkerErrors {
   double total_squared = 0, rms = 0, max = 0;

@@ -18,8 +18,8 @@ namespace weaklink {
 
 namespace {
 
-// Body inertia as OpenSim/Simbody treat it (opensim-compat §2.1): zero for (near-)massless bodies,
-// and a spherical replacement when the six numbers violate the triangle inequality.
+// Body inertia as OpenSim/Simbody treat it (docs/opensim-semantics.md#bodies-and-joints): zero for (near-)massless
+// bodies, and a spherical replacement when the six numbers violate the triangle inequality.
 Mat3 inertia_matrix(const BodySpec& b, std::vector<std::string>& warnings) {
   const auto& v = b.inertia;
   Mat3 I;
@@ -141,7 +141,7 @@ class Compiler {
     }
   }
 
-  // Socket resolution (opensim-compat §1.3): absolute paths from the model root; bare names in the
+  // Socket resolution (docs/opensim-semantics.md#model-files): absolute paths from the model root; bare names in the
   // owner's frames, then bodies, then ground, then any frame of that name.
   int find_frame(const std::string& path, const std::string& owner, const std::string& where) const {
     const auto parts = split_component_path(path);
@@ -191,7 +191,8 @@ class Compiler {
       if (c.child_body == c.parent_body) fail(j.origin, "joint '" + quote_input(j.name) + "' connects body '" + quote_input(m_.bodies[c.child_body].name) + "' to itself");
       cands.push_back(c);
     }
-    // CoordinateSet order: JointSet order, each joint's coordinates reordered (§2.4); auto joints last.
+    // CoordinateSet order: JointSet order, each joint's coordinates reordered
+    // (docs/opensim-semantics.md#bodies-and-joints); auto joints last.
     std::vector<int> first_coord(cands.size());
     std::set<std::string> coord_names;
     for (std::size_t k = 0; k < cands.size(); ++k) {
@@ -219,7 +220,8 @@ class Compiler {
         m_.coordinates.push_back(co);
       }
     }
-    // Breadth-first growth from Ground by levels, scanning joints in JointSet order (§4).
+    // Breadth-first growth from Ground by levels, scanning joints in JointSet order
+    // (docs/opensim-semantics.md#tree-order).
     std::vector<int> level(m_.bodies.size(), -1);
     level[kGround] = 0;
     std::vector<bool> used(cands.size(), false);
@@ -293,7 +295,8 @@ class Compiler {
     }
   }
 
-  // A CustomJoint's coordinates in order of first use by its axes (§2.4), then unused ones.
+  // A CustomJoint's coordinates in order of first use by its axes, then unused ones
+  // (docs/opensim-semantics.md#bodies-and-joints).
   static std::vector<const CoordinateSpec*> ordered_coordinates(const JointSpec& j) {
     std::vector<const CoordinateSpec*> out;
     auto add = [&](const std::string& name) {
@@ -343,7 +346,8 @@ class Compiler {
       standard_axes(j);
       return;
     }
-    // CustomJoint: motion type per §2.6 — a pure LinearFunction(±1) axis decides, else Coupled.
+    // CustomJoint motion type: a pure LinearFunction(±1) axis decides, else Coupled
+    // (docs/opensim-semantics.md#bodies-and-joints).
     std::vector<int> decided(j.num_coordinates, 0);  // 0 none, 1 by pure axis
     for (int q = j.first_coordinate; q < j.first_coordinate + j.num_coordinates; ++q)
       m_.coordinates[q].motion_type = MotionType::Coupled;

@@ -126,7 +126,7 @@ struct Actuator {
   bool point_is_global = false, force_is_global = true;
 };
 
-// A passive force element (opensim-compat §19), in SI units: a CoordinateLimitForce's limits and
+// A passive force element (docs/opensim-semantics.md#passive-forces), in SI units: a CoordinateLimitForce's limits and
 // stiffnesses are converted from degrees at compile time.
 struct PassiveForce {
   PassiveForceSpec::Kind kind = PassiveForceSpec::Kind::CoordinateLimit;

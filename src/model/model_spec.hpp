@@ -152,7 +152,7 @@ struct CouplerSpec {
   double scale_factor = 1.0;
 };
 
-// A passive force element with its own law (opensim-compat §19): evaluated from q and q̇, never
+// A passive force element with its own law (docs/opensim-semantics.md#passive-forces): evaluated from q and q̇, never
 // solved for. Values as written in the file (CoordinateLimitForce in degrees for rotations).
 struct PassiveForceSpec {
   enum class Kind { CoordinateLimit, SpringGeneralized, PointToPointSpring, ExpressionCoordinate };

@@ -9,7 +9,7 @@ namespace weaklink {
 namespace {
 
 // Active force-length Gaussian-like terms (b1k, b2k, b3k, b4k), k = 1..3
-// (De Groote et al. 2016, Ann Biomed Eng 44:2922, supplement; opensim-compat.md §5.5).
+// (De Groote et al. 2016, Ann Biomed Eng 44:2922, supplement; docs/opensim-semantics.md#muscles).
 struct Gaussian {
   double b1, b2, b3, b4;
 };
@@ -19,17 +19,17 @@ constexpr Gaussian kActive[3] = {
     {0.1, 1.0, 0.353553390593274, 0.0},
 };
 
-// Force-velocity constants d1..d4 (De Groote 2016 supplement; §5.5).
+// Force-velocity constants d1..d4 (De Groote 2016 supplement; docs/opensim-semantics.md#muscles).
 constexpr double d1 = -0.3211346127989808;
 constexpr double d2 = -8.149;
 constexpr double d3 = -0.374;
 constexpr double d4 = 0.8825327733249912;
 
-// Passive curve: kPE = 4, zero force at the minimum normalized fibre length 0.2 (§5.5).
+// Passive curve: kPE = 4, zero force at the minimum normalized fibre length 0.2 (docs/opensim-semantics.md#muscles).
 constexpr double kPE = 4.0;
 constexpr double kMinNormFiberLength = 0.2;
 
-// Tendon curve constants c1..c3 (De Groote 2016 supplement; §5.5).
+// Tendon curve constants c1..c3 (De Groote 2016 supplement; docs/opensim-semantics.md#muscles).
 constexpr double c1 = 0.2;
 constexpr double c2 = 1.0;
 constexpr double c3 = 0.2;

@@ -1,13 +1,13 @@
 #pragma once
 // DeGrooteFregly2016Muscle curves (De Groote et al. 2016, Ann Biomed Eng 44:2922, supplementary
-// material) with OpenSim 4.5's corrections, see opensim-compat.md §5.5. Normalized and
+// material) with OpenSim 4.5's corrections, see docs/opensim-semantics.md#muscles. Normalized and
 // allocation-free.
 
 namespace weaklink {
 
 struct MuscleParams;
 
-// Defaults: OpenSim 4.5 class defaults (opensim-compat.md §5.5).
+// Defaults: OpenSim 4.5 class defaults (docs/opensim-semantics.md#muscles).
 struct DeGrooteParams {
   double active_force_width_scale = 1.0;                // w >= 1 widens f_AL about l = 1
   double passive_fiber_strain_at_one_norm_force = 0.6;  // e0
@@ -21,7 +21,7 @@ double degroote_active_force_length(const DeGrooteParams& c, double norm_fiber_l
 double degroote_active_force_length_derivative(const DeGrooteParams& c, double norm_fiber_length);
 
 // (exp(kPE (l-1)/e0) - offset) / (exp(kPE) - offset), kPE = 4, zero at l = 0.2 (OpenSim 4.5
-// shifts the paper's curve so it vanishes at the minimum fibre length, §5.5). 0 if ignored.
+// shifts the paper's curve so it vanishes at the minimum fibre length). 0 if ignored.
 double degroote_passive_force_length(const DeGrooteParams& c, double norm_fiber_length);
 double degroote_passive_force_length_derivative(const DeGrooteParams& c, double norm_fiber_length);
 
@@ -37,7 +37,7 @@ double degroote_force_velocity_derivative(double norm_fiber_velocity);
 double degroote_force_velocity_inverse(double force_velocity_multiplier);
 
 // OpenSim's calcInextensibleTendonActiveFiberForce: F0 a f_AL f_V, along the fibre, WITHOUT the
-// cos(phi) projection (an OpenSim inconsistency that SO inherits; opensim-compat.md §5.5).
+// cos(phi) projection (an OpenSim inconsistency that SO inherits; docs/opensim-semantics.md#muscles).
 double degroote_rigid_tendon_active_force(const MuscleParams& p, double path_length, double lengthening_speed,
                                           double activation);
 

@@ -7,7 +7,7 @@ namespace weaklink {
 
 namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-// SimTK::SignificantReal = eps^(7/8); OpenSim tests the maximum angle against it (§5.2).
+// SimTK::SignificantReal = eps^(7/8); OpenSim tests the maximum angle against it (docs/opensim-semantics.md#muscles).
 const double kSignificantReal = std::pow(kEps, 7.0 / 8.0);
 }  // namespace
 
@@ -18,7 +18,8 @@ FixedWidthPennation make_fixed_width_pennation(double optimal_fiber_length, doub
   m.height = optimal_fiber_length * std::sin(pennation_at_optimal);
   m.maximum_angle = maximum_pennation_angle;
   m.sin_maximum = std::sin(maximum_pennation_angle);
-  // At phi_max the fibre is h/sin(phi_max) long; an unpennatable muscle gets 1 % of l0 (§5.2).
+  // At phi_max the fibre is h/sin(phi_max) long; an unpennatable muscle gets 1 % of l0
+  // (docs/opensim-semantics.md#muscles).
   m.min_fiber_length =
       maximum_pennation_angle > kSignificantReal ? m.height / m.sin_maximum : 0.01 * optimal_fiber_length;
   m.min_fiber_length_along_tendon = m.min_fiber_length * std::cos(maximum_pennation_angle);

@@ -1,7 +1,7 @@
 #pragma once
 // Constant-thickness ("fixed width") pennation model used by Thelen2003 and Millard2012:
 // the fibre sweeps a parallelogram of constant height h = l0 sin(phi0).
-// OpenSim 4.5 behaviour (MuscleFixedWidthPennationModel), see opensim-compat.md §5.2.
+// OpenSim 4.5 behaviour (MuscleFixedWidthPennationModel), see docs/opensim-semantics.md#muscles.
 
 namespace weaklink {
 

@@ -18,7 +18,7 @@ constexpr double kMinDamping = 0.001;
 }  // namespace
 
 SmoothSegmentedCurve millard_active_force_length_curve(const MillardActiveForceLengthParams& c) {
-  // Five corners (opensim-compat.md §5.4); x2 = 1 and curviness 1 are fixed.
+  // Five corners (docs/opensim-semantics.md#muscles); x2 = 1 and curviness 1 are fixed.
   const double x0 = c.min_norm_active_fiber_length, x1 = c.transition_norm_fiber_length;
   const double x2 = 1.0, x3 = c.max_norm_active_fiber_length;
   const double s = c.shallow_ascending_slope, ylow = c.minimum_value;
@@ -38,7 +38,7 @@ SmoothSegmentedCurve millard_active_force_length_curve(const MillardActiveForceL
 }
 
 SmoothSegmentedCurve millard_force_velocity_curve(const MillardForceVelocityParams& c) {
-  // Corners at v = -1, -0.9, 0, 0.9, 1 (opensim-compat.md §5.4).
+  // Corners at v = -1, -0.9, 0, 0.9, 1 (docs/opensim-semantics.md#muscles).
   const double sc = c.concentric_slope_at_vmax, snc = c.concentric_slope_near_vmax;
   const double se = c.eccentric_slope_at_vmax, sne = c.eccentric_slope_near_vmax;
   const double fe = c.max_eccentric_velocity_force_multiplier;
@@ -127,7 +127,7 @@ double millard_rigid_tendon_active_force(const MuscleParams& p, double path_leng
   const double a = std::clamp(activation, p.minimum_activation, 1.0);
   const double l_norm = lm / p.optimal_fiber_length;  // not clamped (OpenSim 4.5)
   const double v_norm = vm / (p.optimal_fiber_length * p.max_contraction_velocity);
-  // OpenSim 4.5 quirk (opensim-compat.md §5.4): the projection angle comes from the normalized
+  // OpenSim 4.5 quirk (docs/opensim-semantics.md#muscles): the projection angle comes from the normalized
   // length treated as metres, so pennated Millard muscles look almost unpennated in SO.
   const double phi_quirk = fixed_width_pennation_angle(pen, l_norm);
   return p.max_isometric_force * a * millard_active_force_length(p.millard, l_norm) *

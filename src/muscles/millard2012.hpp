@@ -1,7 +1,7 @@
 #pragma once
 // Millard2012EquilibriumMuscle (Millard et al. 2013, J Biomech Eng 135:021005) as in OpenSim 4.5:
 // four smooth segmented curves built from the muscle's curve properties at parse time
-// (opensim-compat.md §5.4). Evaluation is allocation-free.
+// (docs/opensim-semantics.md#muscles). Evaluation is allocation-free.
 #include <optional>
 
 #include "muscles/smooth_segmented_curve.hpp"
@@ -10,7 +10,7 @@ namespace weaklink {
 
 struct MuscleParams;
 
-// Curve properties exactly as read (defaults: OpenSim 4.5 class defaults, §5.4).
+// Curve properties exactly as read (defaults: OpenSim 4.5 class defaults, docs/opensim-semantics.md#muscles).
 struct MillardActiveForceLengthParams {
   double min_norm_active_fiber_length = 0.4441;  // x0 (= 0.47 - 0.0259)
   double transition_norm_fiber_length = 0.73;    // x1
@@ -55,7 +55,7 @@ struct MillardParams {
   SmoothSegmentedCurve active_force_length, force_velocity, fiber_force_length, tendon_force_length;
 };
 
-// Curve builders from properties (Millard 2013 Appendix; corner points of §5.4).
+// Curve builders from properties (Millard 2013 Appendix; corner points of docs/opensim-semantics.md#muscles).
 SmoothSegmentedCurve millard_active_force_length_curve(const MillardActiveForceLengthParams& c);
 SmoothSegmentedCurve millard_force_velocity_curve(const MillardForceVelocityParams& c);
 SmoothSegmentedCurve millard_fiber_force_length_curve(const MillardFiberForceLengthParams& c);
@@ -86,10 +86,11 @@ inline double millard_tendon_force_derivative(const MillardParams& m, double lt)
   return m.tendon_force_length.derivative(lt);
 }
 
-// Minimum fibre length: max(x0 l0, pennation-model minimum), at least SignificantReal (§5.4).
+// Minimum fibre length: max(x0 l0, pennation-model minimum), at least SignificantReal
+// (docs/opensim-semantics.md#muscles).
 double millard_min_fiber_length(const MuscleParams& p);
 
-// OpenSim's calcInextensibleTendonActiveFiberForce with its quirk (opensim-compat.md §5.4): the
+// OpenSim's calcInextensibleTendonActiveFiberForce with its quirk (docs/opensim-semantics.md#muscles): the
 // projection is cos(phi(l_M/l0)), i.e. the pennation model evaluated at a NORMALIZED length.
 double millard_rigid_tendon_active_force(const MuscleParams& p, double path_length, double lengthening_speed,
                                          double activation);

@@ -1,15 +1,15 @@
 #pragma once
 // Muscle forces for the tools, dispatched on MuscleType (a switch, no virtual calls, no allocation):
-// the rigid-tendon active force that Static Optimization uses (opensim-compat.md §5.6) and the
-// elastic-tendon fibre equilibrium that OpenSim computes before analyses (§5.3-5.5).
+// the rigid-tendon active force that Static Optimization uses (docs/opensim-semantics.md#muscles) and the
+// elastic-tendon fibre equilibrium that OpenSim computes before analyses (docs/opensim-semantics.md#muscles).
 #include "muscles/muscle_params.hpp"
 
 namespace weaklink {
 
 // Active fibre force along the tendon [N] at activation a with a RIGID tendon, exactly as OpenSim's
 // calcInextensibleTendonActiveFiberForce (SO's Fopt at a = 1), including OpenSim's quirks:
-// Millard projects with cos(pennation(l_M/l0)) and DeGroote does not project at all (§5.3-5.5).
-// `lengthening_speed` is the path's dl_MT/dt (positive = lengthening).
+// Millard projects with cos(pennation(l_M/l0)) and DeGroote does not project at all
+// (docs/opensim-semantics.md#muscles). `lengthening_speed` is the path's dl_MT/dt (positive = lengthening).
 double rigid_tendon_active_force(const MuscleParams& p, double path_length, double lengthening_speed,
                                  double activation);
 

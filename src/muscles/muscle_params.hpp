@@ -1,10 +1,8 @@
 #pragma once
-// Muscle parameters of the three supported OpenSim muscle classes and their XML reader
-// (opensim-compat.md §5.1-5.5 for properties and defaults, §1.2 <defaults>, §1.6 old names).
+// Muscle parameters of the three supported OpenSim muscle classes (docs/opensim-semantics.md#muscles
+// for properties and defaults); io/muscle_params_reader.hpp reads them from a model file.
 #include <cmath>
 #include <optional>
-#include <pugixml.hpp>
-#include <string>
 #include <string_view>
 
 #include "muscles/degroote2016.hpp"
@@ -24,7 +22,7 @@ std::optional<MuscleType> muscle_type_from_class_name(std::string_view tag);
 // for another class.
 struct MuscleParams {
   MuscleType type = MuscleType::Thelen2003;
-  // Common muscle properties (opensim-compat.md §5.1).
+  // Common muscle properties (docs/opensim-semantics.md#muscles).
   double max_isometric_force = 1000.0;    // F0 [N]
   double optimal_fiber_length = 0.1;      // l0 [m]
   double tendon_slack_length = 0.2;       // lts [m]
@@ -34,7 +32,7 @@ struct MuscleParams {
   bool ignore_tendon_compliance = false;
   double min_control = 0.01, max_control = 1.0;  // SO bounds; Muscle default min is 0, Thelen/Millard 0.01
   // Thelen/Millard (DeGroote: maximum angle unused, minimum activation 0).
-  double maximum_pennation_angle = std::acos(0.1);  // §5.2
+  double maximum_pennation_angle = std::acos(0.1);
   double minimum_activation = 0.01;
   // Initial activation of the state (ActivationFiberLengthMuscle and Millard 0.05, DeGroote 0.5).
   double default_activation = 0.05;
@@ -54,13 +52,5 @@ MuscleParams default_muscle_params(MuscleType type);
 // Recomputes derived data (Millard curves) after fields were changed in code; a Millard
 // MuscleParams must be finalized before evaluation.
 void finalize_muscle_params(MuscleParams& p);
-
-// Reads the muscle's own properties from its XML element (tag = class name). `defaults` is the
-// document's <defaults> object of the same class, or an empty node: a property missing in
-// `muscle` is taken from `defaults`, else the class default. Handles old names (pennation_angle,
-// isDisabled) and, for document_version < 30513, discards min_control 0 / max_control 1 (§1.6).
-// Invalid values throw InputError naming `file`, the muscle and what was expected.
-MuscleParams read_muscle_params(const pugi::xml_node& muscle, const pugi::xml_node& defaults, int document_version,
-                                const std::string& file);
 
 }  // namespace weaklink

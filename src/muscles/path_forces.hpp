@@ -1,5 +1,5 @@
 #pragma once
-// How a muscle path applies its tension (opensim-compat §6.4): point forces on the bodies its
+// How a muscle path applies its tension (docs/opensim-semantics.md#paths-and-wrapping): point forces on the bodies its
 // points lie on, and for moving path points the generalized force of the point sliding on its
 // body. Used where body-level loads matter (joint reactions); generalized forces alone are
 // moment_arm · T. Needs calc_forward_kinematics at q.

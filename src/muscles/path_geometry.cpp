@@ -11,17 +11,19 @@ namespace weaklink {
 
 namespace {
 
-// Conditional path points are active within their range widened by 1e-5 (OpenSim, §6.1 / quirk 18).
+// Conditional path points are active within their range widened by 1e-5 (OpenSim,
+// docs/opensim-semantics.md#paths-and-wrapping).
 constexpr double kConditionalTolerance = 1e-5;
 // Multi-object wrapping repeats its passes until the length settles. OpenSim stops at 0.5 mm or
-// 8 passes (§6.6); with geodesic wraps we iterate to convergence so that the path is the shortest
-// one over all its objects and its length derivative equals the moment arm (tests/muscles/
+// 8 passes (docs/opensim-semantics.md#paths-and-wrapping); with geodesic wraps we iterate to convergence so that the
+// path is the shortest one over all its objects and its length derivative equals the moment arm (tests/muscles/
 // test_moment_arms.cpp). Typical paths converge in a handful of passes.
 constexpr double kWrapPassTolerance = 1e-12;
 constexpr int kMaxWrapPasses = 200;
 
 // A moving point's location in its body and, if it has an x coordinate, that coordinate and
-// ∂p_B/∂q (all three functions' derivatives; OpenSim attributes the whole term to x, §6.1).
+// ∂p_B/∂q (all three functions' derivatives; OpenSim attributes the whole term to x,
+// docs/opensim-semantics.md#paths-and-wrapping).
 void moving_point_location(const PathPoint& p, const Eigen::Ref<const Eigen::VectorXd>& q, Vec3& p_B,
                            int& moving_coordinate, Vec3& dp_B) {
   Vec3 f, df;
@@ -66,7 +68,8 @@ WrapResult wrap_kernel(const WrapObject& o, const PathWrap& w, const Vec3& p1, c
   return WrapResult{};
 }
 
-// Applies one PathWrap to the current path (§6.6): picks the segment, inserts two tangent points.
+// Applies one PathWrap to the current path (docs/opensim-semantics.md#paths-and-wrapping): picks the segment, inserts
+// two tangent points.
 WrapStatus apply_wrap(const Model& model, Data& data, const Muscle& mu, int wrap_index, bool refine) {
   auto& path = data.path;
   // Remove this object's previous tangent points.
@@ -142,7 +145,8 @@ void build_path(const Model& model, Data& data, const Eigen::Ref<const Eigen::Ve
   data.muscle_wrap_skipped[m] = 0;
   if (mu.num_wraps == 0) return;
 
-  // Wrapping (§6.6): one pass with one object; with several, repeat until the length settles.
+  // Wrapping (docs/opensim-semantics.md#paths-and-wrapping): one pass with one object; with several, repeat until the
+  // length settles.
   auto& order = data.wrap_order;
   auto& status = data.wrap_status;
   order.clear();

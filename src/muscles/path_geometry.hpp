@@ -1,6 +1,6 @@
 #pragma once
-// Muscle path geometry (opensim-compat §6): current path (conditional and moving points, wrapping),
-// length, and moment arms from the path's exact Jacobian (no finite differences).
+// Muscle path geometry (docs/opensim-semantics.md#paths-and-wrapping): current path (conditional and moving points,
+// wrapping), length, and moment arms from the path's exact Jacobian (no finite differences).
 #include <Eigen/Core>
 
 #include "model/data.hpp"

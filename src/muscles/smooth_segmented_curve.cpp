@@ -49,7 +49,7 @@ double bezier_derivative(const std::array<double, 6>& p, double u) {
 }
 
 QuinticBezierSegment bezier_corner_segment(const CurveCorner& a, const CurveCorner& b, double c) {
-  // Intersection of the tangent lines through a and b (opensim-compat.md §5.4).
+  // Intersection of the tangent lines through a and b (docs/opensim-semantics.md#muscles).
   double xc = 0.5 * (a.x + b.x);
   if (std::abs(a.slope - b.slope) > std::sqrt(kEps))
     xc = (b.y - a.y - b.x * b.slope + a.x * a.slope) / (a.slope - b.slope);

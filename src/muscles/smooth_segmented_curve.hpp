@@ -1,7 +1,7 @@
 #pragma once
 // Smooth segmented curves: a chain of 2-D quintic Bezier segments with linear extrapolation
 // outside [x_start, x_end]. This is the curve family of the Millard2012 muscle
-// (Millard et al. 2013, J Biomech Eng 135:021005, Appendix; opensim-compat.md §5.4).
+// (Millard et al. 2013, J Biomech Eng 135:021005, Appendix; docs/opensim-semantics.md#muscles).
 //
 // Everything is fixed-size: building happens once at parse time, evaluation never allocates.
 #include <array>
@@ -37,7 +37,7 @@ struct SmoothSegmentedCurve {
   double derivative(double x) const { return evaluate(x).slope; }
 };
 
-// Curviness parameter kappa in [0,1] -> Bezier control-point fraction c (opensim-compat.md §5.4).
+// Curviness parameter kappa in [0,1] -> Bezier control-point fraction c (docs/opensim-semantics.md#muscles).
 inline double scale_curviness(double kappa) { return 0.1 + 0.8 * kappa; }
 
 // The quintic segment from corner a to corner b with control-point fraction c: P0 = a,

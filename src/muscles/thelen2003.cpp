@@ -11,7 +11,7 @@ namespace weaklink {
 namespace {
 
 // Tendon toe region (Thelen 2003, Eq. 1): kToe = 3, Ftoe = 0.33; eToe is OpenSim's exact
-// version of the paper's rounded 0.609 e0T (opensim-compat.md §5.3).
+// version of the paper's rounded 0.609 e0T (docs/opensim-semantics.md#muscles).
 constexpr double kToe = 3.0;
 constexpr double kFtoe = 0.33;
 
@@ -101,7 +101,7 @@ double thelen_rigid_tendon_active_force(const MuscleParams& p, double path_lengt
   if (lm <= pen.min_fiber_length) return 0.0;
   const double phi = fixed_width_pennation_angle(pen, lm);
   const double cos_phi = std::cos(phi);
-  const double vm = lengthening_speed * cos_phi;  // rigid tendon: v_M = v_MT cos(phi) (§5.2)
+  const double vm = lengthening_speed * cos_phi;  // rigid tendon: v_M = v_MT cos(phi)
   const double a = std::clamp(activation, p.minimum_activation, 1.0);
   const double l_norm = lm / p.optimal_fiber_length;  // lm > min: OpenSim's clamp is a no-op here
   const double v_norm = vm / (p.optimal_fiber_length * p.max_contraction_velocity);

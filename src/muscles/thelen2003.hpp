@@ -1,13 +1,13 @@
 #pragma once
 // Thelen2003Muscle curves (Thelen 2003, J Biomech Eng 125:70) as re-implemented in OpenSim 3.x/4.x,
-// see opensim-compat.md §5.3. All functions are normalized (forces by F0, lengths by l0 or lts,
+// see docs/opensim-semantics.md#muscles. All functions are normalized (forces by F0, lengths by l0 or lts,
 // velocities by l0*vmax) and allocation-free.
 
 namespace weaklink {
 
 struct MuscleParams;
 
-// Curve parameters; defaults are the OpenSim 4.5 class defaults (opensim-compat.md §5.3).
+// Curve parameters; defaults are the OpenSim 4.5 class defaults (docs/opensim-semantics.md#muscles).
 struct ThelenParams {
   double fmax_tendon_strain = 0.04;          // e0T: tendon strain at F0
   double fmax_muscle_strain = 0.6;           // e0M: passive fibre strain at F0
@@ -39,7 +39,7 @@ double thelen_fiber_velocity(const ThelenParams& c, double activation, double fo
 // activation a, clamped at 0 as OpenSim does (calcfvInv). Lengthening is positive.
 double thelen_force_velocity_inverse(const ThelenParams& c, double activation, double norm_fiber_velocity);
 
-// OpenSim's calcInextensibleTendonActiveFiberForce (opensim-compat.md §5.3), in newtons.
+// OpenSim's calcInextensibleTendonActiveFiberForce (docs/opensim-semantics.md#muscles), in newtons.
 double thelen_rigid_tendon_active_force(const MuscleParams& p, double path_length, double lengthening_speed,
                                         double activation);
 

@@ -1,5 +1,5 @@
-// WrapCylinder kernel, implemented from opensim-compat.md §6.7 (OpenSim 4.5 WrapCylinder::wrapLine
-// and _make_spiral_path). Step numbers in the comments refer to §6.7.
+// WrapCylinder kernel, implemented from docs/opensim-semantics.md#paths-and-wrapping (OpenSim 4.5
+// WrapCylinder::wrapLine and _make_spiral_path). The comments number its steps in order.
 #include "muscles/wrap_cylinder.hpp"
 
 #include <algorithm>
@@ -21,7 +21,7 @@ constexpr double kRoundoff = 2e-13;
 // WrapMath::IntersectLineSegPlane's LINE_EPSILON.
 constexpr double kLineEpsilon = 1e-5;
 // Tangency refinement: OpenSim's TANGENCY_THRESHOLD is 0.1 degree (its comment says "1 degree"),
-// at most 100 restarts, helix sampled every 2 mm (§6.7 step 11).
+// at most 100 restarts, helix sampled every 2 mm (docs/opensim-semantics.md#paths-and-wrapping).
 constexpr double kTangencyThreshold = 0.1 * std::numbers::pi / 180.0;
 constexpr int kMaxRefineIterations = 100;
 constexpr double kHelixSampleSpacing = 0.002;

@@ -1,5 +1,5 @@
-// WrapEllipsoid kernel, implemented from opensim-compat.md §6.9 (OpenSim 4.5 WrapEllipsoid, which
-// is SIMM's algorithm). Step numbers in the comments refer to §6.9. All work happens in coordinates
+// WrapEllipsoid kernel, implemented from docs/opensim-semantics.md#paths-and-wrapping (OpenSim 4.5 WrapEllipsoid, which
+// is SIMM's algorithm). The comments number its steps in order. All work happens in coordinates
 // scaled by f = 3/(a+b+c) (OpenSim: "works best if the coordinates are close to 1"); the ellipsoid
 // centre is W's origin, which OpenSim's formulas carry as m = 0 and which is dropped here.
 #include "muscles/wrap_ellipsoid.hpp"
@@ -19,7 +19,7 @@ using wrap_detail::unit_or_zero;
 using Vec4 = Eigen::Vector4d;
 using Mat4 = Eigen::Matrix4d;
 
-// Constants of OpenSim's WrapEllipsoid.cpp (opensim-compat.md §6.9).
+// Constants of OpenSim's WrapEllipsoid.cpp (docs/opensim-semantics.md#paths-and-wrapping).
 constexpr double kInsideTolerance = 1e-4;     // step 1: p·e < −1e-4 means inside
 constexpr double kCollinearTolerance = 1e-4;  // step 2
 constexpr double kMuBlendMin = 0.7073;        // at or below: 100 % fan (must exceed cos 45°)

@@ -1,5 +1,5 @@
 #pragma once
-// WrapEllipsoid kernel (opensim-compat.md §6.9): SIMM's ellipsoid algorithm for an ellipsoid
+// WrapEllipsoid kernel (docs/opensim-semantics.md#paths-and-wrapping): SIMM's ellipsoid algorithm for an ellipsoid
 // with semi-axes (a, b, c) along W's x, y, z, centred at W's origin.
 #include "muscles/wrap_geometry.hpp"
 

@@ -4,7 +4,7 @@
 // Every kernel is a pure function of the two path points P1, P2 already expressed in the wrap
 // object's own frame W; it reports whether the segment P1P2 wraps and, if so, the tangent points
 // r1, r2 (in W) and the length over the surface between them. The path-level driver (segment
-// choice, wrap-point insertion, multiple passes; opensim-compat.md §6.6) lives elsewhere.
+// choice, wrap-point insertion, multiple passes; docs/opensim-semantics.md#paths-and-wrapping) lives elsewhere.
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -16,7 +16,7 @@
 
 namespace weaklink {
 
-// OpenSim's WrapObject::WrapAction values (opensim-compat.md §6.6).
+// OpenSim's WrapObject::WrapAction values (docs/opensim-semantics.md#paths-and-wrapping).
 enum class WrapStatus { InsideRadius, NoWrap, Wrapped, MandatoryWrap };
 
 // Active half-space of a wrap object: coordinate `axis` (0..2) of W must have sign `sign` (±1).
@@ -43,7 +43,7 @@ inline WrapQuadrant parse_wrap_quadrant(std::string_view text) {
                               "' (expected all, x, +x, -x, y, +y, -y, z, +z or -z)");
 }
 
-// PathWrap <method>; only the ellipsoid uses it (opensim-compat.md §6.9).
+// PathWrap <method>; only the ellipsoid uses it (docs/opensim-semantics.md#paths-and-wrapping).
 enum class WrapMethod { Hybrid, Midpoint, Axial };
 
 struct WrapResult {

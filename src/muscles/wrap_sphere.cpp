@@ -1,5 +1,5 @@
-// WrapSphere kernel, implemented from opensim-compat.md §6.8 (OpenSim 4.5 WrapSphere::wrapLine).
-// Step numbers in the comments refer to §6.8.
+// WrapSphere kernel, implemented from docs/opensim-semantics.md#paths-and-wrapping (OpenSim 4.5 WrapSphere::wrapLine).
+// The comments number its steps in order.
 #include "muscles/wrap_sphere.hpp"
 
 #include <algorithm>
@@ -115,7 +115,7 @@ WrapResult wrap_sphere(const Vec3& p1, const Vec3& p2, double radius, WrapQuadra
   }
 
   // Step 5: great-circle arc (the clamp only turns a rounding NaN of OpenSim's acos into 0 or π).
-  // OpenSim bug, reproduced (§6.8, §15 quirk 17): the far-side angle is −(2π − angle), so a
+  // OpenSim bug, reproduced (docs/opensim-semantics.md#paths-and-wrapping): the far-side angle is −(2π − angle), so a
   // far-side wrap reports a negative length.
   double angle = std::acos(std::clamp(unit_or_zero(r1()).dot(unit_or_zero(r2())), -1.0, 1.0));
   if (far_side) angle = -(2.0 * std::numbers::pi - angle);

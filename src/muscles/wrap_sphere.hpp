@@ -1,5 +1,5 @@
 #pragma once
-// WrapSphere kernel (opensim-compat.md §6.8): a sphere of radius R centred at W's origin.
+// WrapSphere kernel (docs/opensim-semantics.md#paths-and-wrapping): a sphere of radius R centred at W's origin.
 #include "muscles/wrap_geometry.hpp"
 
 namespace weaklink {

@@ -43,8 +43,7 @@ StaticOptimization::StaticOptimization(const Model& model, const StaticOptimizat
     if (f.muscle) {
       const MuscleParams& p = model.muscles[f.index].params;
       double lo = p.min_control;
-      // Thelen and Millard never go below their minimum activation: OpenSim enforces it on their
-      // min_control (0.01 by default), so their activations are at least that.
+      // Thelen and Millard never go below their minimum activation (docs/opensim-semantics.md#muscles).
       if (p.type != MuscleType::DeGrooteFregly2016) lo = std::max(lo, p.minimum_activation);
       lb_[k] = lo;
       ub_[k] = p.max_control;
@@ -118,8 +117,8 @@ StaticOptimizationFrame StaticOptimization::solve(const Model& model, Data& data
   qdd_ = gamma_;
   for (int k = 0; k < nf; ++k) qdd_[free_[k]] += input.qddot_target[free_[k]];
   calc_inverse_dynamics(model, data, q, u, qdd_, tau_);
-  // Passive elements keep their own law (OpenSim puts them on the known side): what they supply,
-  // the actuators need not.
+  // Passive elements keep their own law: what they supply, the actuators need not
+  // (docs/opensim-semantics.md#passive-forces).
   if (!model.passive_forces.empty()) {
     passive_.setZero();
     add_passive_generalized_forces(model, data, q, u, passive_);

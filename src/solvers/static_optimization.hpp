@@ -1,7 +1,7 @@
 #pragma once
-// Static optimization, as OpenSim's StaticOptimization analysis defines it: per frame, the
-// actuator controls x that minimise Σ |x_j|^p while the actuators, gravity and the applied loads
-// reproduce the target accelerations of every free coordinate, within the control bounds. The equality constraints are built
+// Static optimization (docs/opensim-semantics.md#static-optimization): per frame, the actuator controls x that minimise
+// Σ |x_j|^p while the actuators, gravity and the applied loads reproduce the target accelerations
+// of every free coordinate, within the control bounds. The equality constraints are built
 // directly from moment arms and the inverse dynamics (u̇(x) = q̈_target ⇔ Gᵀ R x = Gᵀ τ_ID(q, u,
 // q̈_target)), never by probing actuators one at a time. p = 2 is an exact QP solved by a
 // warm-started active-set method; other exponents by iteratively reweighted QPs.

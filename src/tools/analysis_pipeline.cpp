@@ -52,7 +52,8 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   for (auto& w : unmodelled_force_warnings(model, "inverse dynamics, static optimization, joint reactions and lumbar loads"))
     report.warnings.push_back(std::move(w));
   ExternalForces external;
-  if (!o.external_loads.empty()) external = ExternalForces(model, io::read_external_loads(o.external_loads), o.external_loads.string());
+  if (!o.external_loads.empty())
+    external = io::bind_external_loads(model, io::read_external_loads(o.external_loads), o.external_loads.string());
   io::Table coords = io::read_storage(o.motion);
   if (o.lowpass_hz >= 0) coords = lowpass_coordinates(coords, o.lowpass_hz, o.motion.string());
   const StatesTable states = states_from_coordinates(model, coords, o.motion.string());

@@ -82,7 +82,7 @@ void run_inverse_dynamics_analysis(const AnalyzeContext& ctx, const pugi::xml_no
     calc_forward_kinematics(model, data, q);
     clear_applied_loads(data);
     if (ctx.external) ctx.external->apply(model, data, ctx.states.time[i]);
-    passive.setZero();  // passive elements act with the applied loads (§19.1)
+    passive.setZero();  // passive elements act with the applied loads
     apply_passive_forces(model, data, q, u, passive);
     calc_inverse_dynamics(model, data, q, u, qdd, tau);
     tau -= passive;
@@ -124,7 +124,7 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
                    "This file contains the controls (activations, or force/optimal force for other actuators) found by static optimization.\n"
                    "Units are S.I. units (second, meters, Newtons, ...)"));
   // The force file has every force that applies one: actuators and passive elements in ForceSet
-  // order, then the external loads (§13.4).
+  // order, then the external loads (docs/opensim-semantics.md#static-optimization).
   std::vector<std::string> labels;
   Eigen::MatrixXd forces;
   static_optimization_force_columns(model, so, labels, forces);
@@ -221,8 +221,8 @@ void run_joint_reaction_analysis(const AnalyzeContext& ctx, const pugi::xml_node
   const std::vector<int> rows = analysis_rows(ctx.rows, step);
   const MotionFrames motion = motion_at_rows(ctx.states, spline_accelerations(ctx.states), rows);
 
-  // Actuator forces (§14.2): from forces_file, linearly interpolated in time, when it has a column
-  // for every actuator; otherwise actuators apply nothing (their default state without controls).
+  // Actuator forces (docs/opensim-semantics.md#joint-reaction): from forces_file, linearly interpolated in time, when
+  // it has a column for every actuator; otherwise actuators apply nothing (their default state without controls).
   StaticOptimization probe(model, StaticOptimizationOptions{});
   const auto& actuators = probe.actuators();
   const int na = static_cast<int>(actuators.size());

@@ -1,6 +1,6 @@
 #pragma once
-// The Analyze tool's dynamics analyses (opensim-compat §12–§14): InverseDynamics, StaticOptimization
-// and JointReaction over the tool's states, written with OpenSim's file names and columns.
+// The Analyze tool's dynamics analyses (docs/opensim-semantics.md#analyze-tool and after): InverseDynamics,
+// StaticOptimization and JointReaction over the tool's states, written with OpenSim's file names and columns.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -42,7 +42,7 @@ constexpr int kMaxOptimizerIterations = 1000000;
 io::Table make_table(std::string name, std::vector<std::string> labels, const std::vector<double>& time, Eigen::MatrixXd data,
                      const std::string& description);
 
-// Target accelerations as OpenSim's SO builds them (§9.2, §13.2): the derivative of a quintic
+// Target accelerations as OpenSim's SO builds them (docs/opensim-semantics.md#filtering): the derivative of a quintic
 // spline through the speeds. rows × nq.
 Eigen::MatrixXd spline_accelerations(const StatesTable& states);
 

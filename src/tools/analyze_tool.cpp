@@ -130,7 +130,7 @@ RunToolReport run_analyze_tool(const fs::path& setup_path, const RunToolOptions&
   // setup's results_directory (OpenSim's semantics: relative to the setup, or absolute).
   io::OutputSet outputs(results_dir, io::OutputMode::SharedFolder, setup_results_source(setup_path, opt.results_override));
 
-  // Model with the force set files appended (§12.1): reserve and residual actuators.
+  // Model with the force set files appended (docs/opensim-semantics.md#analyze-tool): reserve and residual actuators.
   const pugi::xml_node model_element = opt.model_override.empty() ? tool.child("model_file") : pugi::xml_node();
   ModelSpec spec = read_named_by_setup(doc, model_element, [&] { return io::read_osim(model_path); });
   if (doc.boolean(tool, "replace_force_set", false)) drop_model_force_set(spec);

@@ -1,5 +1,5 @@
 #pragma once
-// OpenSim's AnalyzeTool (opensim-compat §12) for the analyses weaklink implements so far:
+// OpenSim's AnalyzeTool (docs/opensim-semantics.md#analyze-tool) for the analyses weaklink implements so far:
 // BodyKinematics, MuscleAnalysis, InverseDynamics, StaticOptimization, JointReaction. Output files have OpenSim's names and columns.
 #include <filesystem>
 #include <string>

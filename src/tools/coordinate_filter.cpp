@@ -32,7 +32,7 @@ io::Table pad_odd_reflection(const io::Table& table, int pad, const std::string&
   if (pad < 0) throw std::invalid_argument("pad_odd_reflection: negative pad");
   const int n = static_cast<int>(table.time.size());
   if (pad == 0) return table;
-  // §9.1 says a pad ≥ N would be applied repeatedly, but the reflection needs x_pad (OpenSim's
+  // OpenSim would apply a pad ≥ N repeatedly, but the reflection needs x_pad (OpenSim's
   // Signal::Pad throws for pad > N). P = floor(N/2) never gets there, so it is an error here.
   if (pad >= n)
     throw_input_error(file_name, "",

@@ -1,8 +1,8 @@
 #pragma once
-// OpenSim's low-pass pipeline for a coordinates file (opensim-compat §9.1, quirk §15.3): pad every
+// OpenSim's low-pass pipeline for a coordinates file (docs/opensim-semantics.md#filtering): pad every
 // column by odd reflection, resample on a t_first + k·dt_min grid when the times are not uniform
-// (quintic interpolating spline, §3.7), then the forward–backward Butterworth filter. Padded rows
-// stay in the result, so ID/Analyze time grids come out exactly as OpenSim's.
+// (quintic interpolating spline, docs/opensim-semantics.md#functions), then the forward–backward Butterworth filter.
+// Padded rows stay in the result, so ID/Analyze time grids come out exactly as OpenSim's.
 #include <string>
 #include <vector>
 
@@ -15,7 +15,7 @@ namespace weaklink {
 struct CoordinateFilterInfo {
   int pad = 0;             // P = floor(N/2) rows added at each end
   bool resampled = false;  // dt_avg − dt_min > eps
-  double dt = 0;           // sample interval T given to the filter (dt_min, or enlarged, §9.1 step 2)
+  double dt = 0;           // sample interval T given to the filter (dt_min, or enlarged)
   double cutoff = 0;       // Hz actually used (clamped to 0.49/T when fc ≥ 0.5/T)
 };
 

@@ -18,7 +18,7 @@ CoordinateSplines::CoordinateSplines(const Model& model, const io::Table& t, con
   for (int c = 0; c < nq; ++c) {
     const Coordinate& co = model.coordinates[c];
     if (!read_coordinate_column(t, co, file, y.data(), 1, warnings_)) {
-      missing_.push_back(co.name);  // ID holds it at default_value (§15 quirk 6)
+      missing_.push_back(co.name);  // ID holds it at default_value (docs/opensim-semantics.md#inverse-dynamics)
       constant_[c] = co.default_value;
       continue;
     }

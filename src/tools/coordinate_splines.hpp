@@ -1,8 +1,8 @@
 #pragma once
 // Coordinates as smooth functions of time, as OpenSim's InverseDynamicsTool builds them
-// (opensim-compat §11.2 steps 2–3): a quintic natural interpolating spline per coordinate (the GCV
-// spline with zero variance, §3.7), rotational columns converted deg→rad when the file is in
-// degrees (Coupled never), a coordinate missing from the file held at its default value.
+// (docs/opensim-semantics.md#inverse-dynamics): a quintic natural interpolating spline per coordinate (the GCV
+// spline with zero variance, docs/opensim-semantics.md#functions), rotational columns converted deg→rad when the file
+// is in degrees (Coupled never), a coordinate missing from the file held at its default value.
 #include <string>
 #include <vector>
 

@@ -22,9 +22,10 @@ StatesTable states_from_coordinates(const Model& model, const io::Table& t, cons
   for (int c = 0; c < nq; ++c) {
     // Column-major q: rows of one column are contiguous.
     if (!read_coordinate_column(t, model.coordinates[c], file, s.q.col(c).data(), 1, s.warnings))
-      s.missing.push_back(model.coordinates[c].name);  // Analyze uses 0.0, not the default value (§12.2, quirk 6)
+      s.missing.push_back(model.coordinates[c].name);  // Analyze uses 0.0, not the default value
   }
-  // q̇: derivative of the quintic natural interpolating spline (OpenSim's GCV spline, §3.7, §9.2).
+  // q̇: derivative of the quintic natural interpolating spline (OpenSim's GCV spline,
+  // docs/opensim-semantics.md#filtering).
   if (n >= 6) {
     Eigen::VectorXd col(n);
     for (int c = 0; c < nq; ++c) {
@@ -33,7 +34,7 @@ StatesTable states_from_coordinates(const Model& model, const io::Table& t, cons
       for (int i = 0; i < n; ++i) s.qdot(i, c) = sp.eval(s.time[i]).df;
     }
   }
-  // Assembly (§12.3): locked coordinates keep their default value; couplers set dependents.
+  // Assembly: locked coordinates keep their default value; couplers set dependents.
   for (int i = 0; i < n; ++i) {
     for (int c = 0; c < nq; ++c)
       if (model.coordinates[c].locked) {

@@ -1,6 +1,6 @@
 #pragma once
 // States (q, q̇) for every row of a coordinates file, as OpenSim's Analyze tool builds them
-// (opensim-compat §12.2): CoordinateSet order, missing columns 0, rotational deg→rad, q̇ from the
+// (docs/opensim-semantics.md#analyze-tool): CoordinateSet order, missing columns 0, rotational deg→rad, q̇ from the
 // derivative of a quintic natural interpolating spline, locked coordinates at their default value
 // and coupler-dependent coordinates recomputed from their independent coordinate.
 #include <string>
@@ -22,8 +22,8 @@ struct StatesTable {
 
 StatesTable states_from_coordinates(const Model& model, const io::Table& coordinates, const std::string& file_name);
 
-// States from a states file (AnalyzeTool states_file, §12.2): values and speeds by state name
-// (`<coord>` or `<coord>/value`, `<coord>_u` or `<coord>/speed`), SI units as stored, no filtering
+// States from a states file (AnalyzeTool states_file, docs/opensim-semantics.md#analyze-tool): values and speeds by
+// state name (`<coord>` or `<coord>/value`, `<coord>_u` or `<coord>/speed`), SI units as stored, no filtering
 // and no assembly. Missing states are 0 and listed in `missing`.
 StatesTable states_from_states_file(const Model& model, const io::Table& states, const std::string& file_name);
 

@@ -61,8 +61,8 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   const ModelSpec spec = read_named_by_setup(doc, model_element, [&] { return io::read_osim(model_path); });
   Model model = read_named_by_setup(doc, model_element, [&] { return compile_model(spec); });
   report.warnings.insert(report.warnings.end(), model.warnings.begin(), model.warnings.end());
-  // forces_to_exclude (§19.1): All removes every ForceSet member; a name removes that force.
-  // Passive elements are not actuators: the Muscles and Actuators keywords keep them.
+  // forces_to_exclude (docs/opensim-semantics.md#passive-forces): All removes every ForceSet member; a name removes
+  // that force. Passive elements are not actuators: the Muscles and Actuators keywords keep them.
   for (const auto& name : excluded_names) {
     if (std::find(spec.force_order.begin(), spec.force_order.end(), name) == spec.force_order.end())
       report.warnings.push_back("forces_to_exclude: '" + quote_input(name) + "' is not a force of the model (ForceSet groups are not read); nothing excluded for it");
@@ -93,7 +93,8 @@ RunToolReport run_inverse_dynamics_tool(const fs::path& setup_path, const RunToo
   for (const auto& m : splines.missing())
     report.warnings.push_back("coordinate '" + quote_input(m) + "' is not in " + coords_path.filename().string() + "; held at its default value as OpenSim does");
 
-  // Rows (§11.2 step 4): from the last row at or before the start to the last at or before the end.
+  // Rows (docs/opensim-semantics.md#inverse-dynamics): from the last row at or before the start to the last at or
+  // before the end.
   const std::vector<double>& time = splines.time();
   const double t_start = std::max(time.front(), t_from), t_end = std::min(time.back(), t_to);
   int r0 = 0, r1 = -1;

@@ -1,6 +1,6 @@
 #pragma once
-// OpenSim's InverseDynamicsTool (opensim-compat §11): coordinates (optionally low-pass filtered)
-// → quintic splines → generalized forces under gravity and external loads, written with OpenSim's
+// OpenSim's InverseDynamicsTool (docs/opensim-semantics.md#inverse-dynamics): coordinates (optionally low-pass
+// filtered) → quintic splines → generalized forces under gravity and external loads, written with OpenSim's
 // file name, column labels and multibody-tree column order.
 #include <filesystem>
 

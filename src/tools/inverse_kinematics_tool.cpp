@@ -38,7 +38,7 @@ std::string name_list(const std::vector<std::string>& names, std::size_t limit =
   return out;
 }
 
-// Row with the time nearest to t (first of equals), §10.3.
+// Row with the time nearest to t (first of equals), docs/opensim-semantics.md#inverse-kinematics.
 int nearest_row(const std::vector<double>& time, double t) {
   int best = 0;
   for (int i = 1; i < static_cast<int>(time.size()); ++i)
@@ -59,7 +59,7 @@ struct MarkerGoals {
   std::vector<int> column;  // file marker index per goal
 };
 
-// Marker references (§10.2): the applied marker tasks, or without any every marker of the file
+// Marker references (docs/opensim-semantics.md#inverse-kinematics): the applied marker tasks, or without any every marker of the file
 // with weight 1. Names the goals in result.markers; warns about markers on one side only.
 MarkerGoals marker_goals(const Model& model, const io::MarkerTable& table, const InverseKinematicsSettings& settings,
                          const std::string& markers_file, InverseKinematicsResult& result) {
@@ -125,7 +125,7 @@ NaturalSpline coordinate_file_spline(const InverseKinematicsSettings& settings, 
   const int col = ct.find_column(t.name);
   if (col < 0) throw_input_error(file, "", fmt::format("expected a column '{}' for the coordinate task of that name", t.name));
   std::vector<double> y(ct.time.size());
-  // Rotational columns are taken as degrees whatever the header says (§10.2).
+  // Rotational columns are taken as degrees whatever the header says (docs/opensim-semantics.md#inverse-kinematics).
   const double factor = co.motion_type == MotionType::Rotational ? std::numbers::pi / 180.0 : 1.0;
   for (std::size_t i = 0; i < y.size(); ++i) y[i] = factor * ct.data(static_cast<Eigen::Index>(i), col);
   try {
@@ -136,7 +136,7 @@ NaturalSpline coordinate_file_spline(const InverseKinematicsSettings& settings, 
   }
 }
 
-// Coordinate references (§10.2): applied tasks with a positive weight on a coordinate of the model.
+// Coordinate references (docs/opensim-semantics.md#inverse-kinematics): applied tasks with a positive weight on a coordinate of the model.
 CoordinateGoals coordinate_goals(const Model& model, const InverseKinematicsSettings& settings, std::vector<std::string>& warnings) {
   CoordinateGoals out;
   for (const auto& t : settings.tasks.coordinates) {
@@ -170,7 +170,7 @@ struct FrameObservations {
   std::vector<double> observed, target_values;
 };
 
-// Frames (§10.3): nearest rows to the clipped time range.
+// Frames (docs/opensim-semantics.md#inverse-kinematics): nearest rows to the clipped time range.
 FrameObservations frame_observations(const io::MarkerTable& table, const InverseKinematicsSettings& settings, const MarkerGoals& markers,
                                      const CoordinateGoals& coordinates, const std::string& markers_file) {
   FrameObservations f;
@@ -300,7 +300,7 @@ void warn_unobserved_coordinates(const Model& model, const IKProblem& problem, c
                                    markers_file, list));
 }
 
-// Tables (§10.4): coordinates (degrees for rotational ones), marker errors, marker locations.
+// Tables (docs/opensim-semantics.md#inverse-kinematics): coordinates (degrees for rotational ones), marker errors, marker locations.
 void fill_result_tables(const Model& model, const std::vector<double>& time, const FrameObservations& f, SolvedFrames& solved,
                         const InverseKinematicsSettings& settings, InverseKinematicsResult& result) {
   io::Table& co = result.coordinates;
@@ -372,7 +372,7 @@ InverseKinematicsResult run_inverse_kinematics(const Model& model, const io::Mar
   return result;
 }
 
-// ---- Setup files (§10.1) --------------------------------------------------------------------------
+// ---- Setup files (docs/opensim-semantics.md#inverse-kinematics) ---------------------------------
 
 namespace {
 

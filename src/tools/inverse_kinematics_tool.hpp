@@ -1,7 +1,6 @@
 #pragma once
-// OpenSim's InverseKinematicsTool (opensim-compat §10): marker and coordinate tasks → references
-// (§10.2) → the per-frame solve of kinematics/inverse_kinematics.hpp (§10.3) → OpenSim's outputs
-// (§10.4): the motion file ("Coordinates", inDegrees=yes, every coordinate in CoordinateSet order,
+// OpenSim's InverseKinematicsTool (docs/opensim-semantics.md#inverse-kinematics): marker and coordinate tasks →
+// references → the per-frame solve of kinematics/inverse_kinematics.hpp → OpenSim's outputs: the motion file ("Coordinates", inDegrees=yes, every coordinate in CoordinateSet order,
 // rotational ones in degrees), `<tool>_ik_marker_errors.sto` and, when asked,
 // `<tool>_ik_model_marker_locations.sto`. The worst marker of each frame is not an OpenSim column:
 // it goes to a separate `<tool>_ik_worst_markers.csv` so the .sto keeps OpenSim's layout.
@@ -34,7 +33,7 @@ struct IKCoordinateTask {
   bool apply = true;
   double weight = 1.0;
   IKValueType value_type = IKValueType::DefaultValue;
-  double value = 0.0;  // manual_value: used as given (radians for rotational coordinates, §10.2)
+  double value = 0.0;  // manual_value: used as given (radians for rotational coordinates)
 };
 
 struct IKTaskSet {
@@ -43,7 +42,7 @@ struct IKTaskSet {
 };
 
 struct InverseKinematicsSettings {
-  IKTaskSet tasks;  // no applied marker task: every marker of the file with weight 1 (§10.2)
+  IKTaskSet tasks;  // no applied marker task: every marker of the file with weight 1
   double time_start = -std::numeric_limits<double>::infinity();
   double time_end = std::numeric_limits<double>::infinity();
   // For from_file coordinate tasks: the coordinates file (rotational columns taken as degrees).
@@ -84,7 +83,7 @@ struct InverseKinematicsSetup {
   IKTaskSet tasks;
   double time_start = -std::numeric_limits<double>::infinity();
   double time_end = std::numeric_limits<double>::infinity();
-  double accuracy = 1e-5;  // OpenSim's tolerance; weaklink always converges far tighter (§10.3)
+  double accuracy = 1e-5;  // OpenSim's tolerance; weaklink always converges far tighter
   bool report_errors = true, report_marker_locations = false;
   int threads = 1;
   // Where the setup names each file ("setup.xml: line 12 <marker_file>"), prefixed to the errors
@@ -92,8 +91,8 @@ struct InverseKinematicsSetup {
   std::string model_source, marker_source, coordinate_source;
 };
 
-// Reads the setup (§10.1), including an IKTaskSet given by file="...". Throws InputError naming
-// the file and element.
+// Reads the setup (docs/opensim-semantics.md#inverse-kinematics), including an IKTaskSet given by file="...". Throws
+// InputError naming the file and element.
 InverseKinematicsSetup read_inverse_kinematics_setup(const std::filesystem::path& setup);
 
 // Reads a marker file: .trc, or .sto/.mot with <marker>_x/_y/_z, _tx/_ty/_tz or _1/_2/_3 columns.
@@ -104,7 +103,7 @@ io::MarkerTable read_marker_file(const std::filesystem::path& path);
 // name is not a plain file name).
 void put_outputs_in(InverseKinematicsSetup& setup, const std::filesystem::path& results_dir, const std::string& setup_name);
 
-// Reads the model and data the setup names, solves, writes the outputs (§10.4).
+// Reads the model and data the setup names, solves, writes the outputs (docs/opensim-semantics.md#inverse-kinematics).
 RunToolReport run_inverse_kinematics_setup(const InverseKinematicsSetup& setup);
 
 // `run-tool` entry: read_inverse_kinematics_setup + options (--model; --results-dir: the motion

@@ -10,7 +10,7 @@ ExternalForces setup_external_loads(const io::XmlDocument& doc, const pugi::xml_
   if (loads_name.empty()) return ExternalForces();
   const std::filesystem::path loads_path = resolve_setup_path(setup_dir, loads_name);
   return read_named_by_setup(doc, tool.child("external_loads_file"),
-                             [&] { return ExternalForces(model, io::read_external_loads(loads_path), loads_path.string()); });
+                             [&] { return io::bind_external_loads(model, io::read_external_loads(loads_path), loads_path.string()); });
 }
 
 }  // namespace weaklink

@@ -1,6 +1,6 @@
 #pragma once
-// File names inside OpenSim setup files are relative to the setup file's directory (§10.1, §12.1)
-// and shipped setups sometimes use Windows separators.
+// File names inside OpenSim setup files are relative to the setup file's directory
+// (docs/opensim-semantics.md#inverse-kinematics) and shipped setups sometimes use Windows separators.
 #include <filesystem>
 #include <string>
 #include <utility>

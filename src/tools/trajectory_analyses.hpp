@@ -35,7 +35,8 @@ struct StaticOptimizationTrajectory {
 };
 
 // The columns of OpenSim's static optimization force file: actuators and passive elements in
-// ForceSet order (each with its record labels), then the external loads (opensim-compat §13.4).
+// ForceSet order (each with its record labels), then the external loads
+// (docs/opensim-semantics.md#static-optimization).
 void static_optimization_force_columns(const Model& model, const StaticOptimizationTrajectory& so,
                                        std::vector<std::string>& labels, Eigen::MatrixXd& values);
 
@@ -57,7 +58,7 @@ struct ReactionRequest {
 
 // Reactions (9 columns per request: fx fy fz mx my mz px py pz, OpenSim's JointReaction layout)
 // with the actuators applying `forces` (frames × actuators, actuators in ForceSet order as in
-// `actuators`), the motion's q and u, forward-dynamics accelerations (§14.3).
+// `actuators`), the motion's q and u, forward-dynamics accelerations (docs/opensim-semantics.md#joint-reaction).
 Eigen::MatrixXd run_joint_reactions(const Model& model, const MotionFrames& motion, const ExternalForces* external,
                                     const std::vector<Model::ForceRef>& actuators, const Eigen::MatrixXd& forces,
                                     const std::vector<ReactionRequest>& requests, const ThreadOptions& threads);

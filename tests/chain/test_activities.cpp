@@ -1,4 +1,4 @@
-// The activity library with contacts solved inside static optimization (issue 6): whole-body
+// The activity library with contacts solved inside static optimization: whole-body
 // equilibrium, unilateral contacts inside the friction pyramid, sitting on the seat, seat-off,
 // and the same activity on the generic model and on gait2392.
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 #include "chain/activities/contact_sites.hpp"
 #include "chain/simulation/simulate_activity.hpp"
 #include "io/osim_reader.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include "dynamics/inverse_dynamics.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "support/allocation_counter.hpp"

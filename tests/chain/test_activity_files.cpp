@@ -14,7 +14,7 @@
 #include "chain/simulation/simulate_activity.hpp"
 #include "core/embedded_data.hpp"
 #include "core/error.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include "support/reference.hpp"
 
 namespace weaklink {

@@ -11,7 +11,7 @@
 #include "chain/activities/contact_sites.hpp"
 #include "chain/simulation/simulate_activity.hpp"
 #include "core/error.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 
 namespace weaklink {
 namespace {

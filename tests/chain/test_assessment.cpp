@@ -14,8 +14,8 @@
 #include "chain/activities/contact_sites.hpp"
 #include "chain/trial/trial_weakness.hpp"
 #include "core/error.hpp"
-#include "model/generic/generic_model.hpp"
-#include "model/generic/generic_tables.hpp"
+#include "generic_model/generic_model.hpp"
+#include "generic_model/generic_tables.hpp"
 #include "report/assessment_report.hpp"
 #include "support/reference.hpp"
 

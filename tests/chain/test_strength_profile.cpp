@@ -10,7 +10,7 @@
 #include "chain/motion/activity_motion.hpp"
 #include "chain/simulation/simulate_activity.hpp"
 #include "core/error.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include "model/model.hpp"
 #include "support/io_helpers.hpp"
 

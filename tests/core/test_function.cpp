@@ -30,7 +30,7 @@ TEST(Function, ConstantLinearPolynomial) {
 TEST(Function, MultiplierBreaksUnitLinearRule) {
   auto lin = Function::linear(1, 0);
   lin.multiply_by(1.0);
-  EXPECT_FALSE(lin.is_unit_linear());  // opensim-compat §2.6: Multiplier-wrapped linear is Coupled
+  EXPECT_FALSE(lin.is_unit_linear());  // Multiplier-wrapped linear is Coupled
   auto s = Function::linear(2, 1);
   s.multiply_by(3);
   EXPECT_DOUBLE_EQ(s.value(1), 9);

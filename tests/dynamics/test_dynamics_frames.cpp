@@ -34,7 +34,7 @@ Gait load_gait(int step) {
   ModelSpec spec = io::read_osim(dir / "subject01_simbody_adjusted_StaticOp.osim");
   io::append_force_set_file(dir / "gait2392_SO_weak_Residual_Actuators.xml", spec);
   Gait g{compile_model(spec), {}, {}};
-  g.ext = ExternalForces(g.model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
+  g.ext = io::bind_external_loads(g.model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
   const StatesTable s = states_from_coordinates(g.model, io::read_storage(dir / "subject01_walk1_Kinematics.sto"), "q");
   const Eigen::MatrixXd acc = spline_accelerations(s);
   std::vector<int> rows;
@@ -114,7 +114,8 @@ TEST(StaticOptimizationGuards, UnbalancedFramesAreReportedWithTheirCoordinate) {
   const fs::path dir = test::reference_dir() / "gait2392-so-jra";
   const Model model = compile_model(io::read_osim(dir / "subject01_simbody_adjusted_StaticOp.osim"));
   const Gait g = load_gait(150);
-  const ExternalForces ext(model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
+  const ExternalForces ext =
+      io::bind_external_loads(model, io::read_external_loads(dir / "foot_floor_loads.xml"), "grf");
   ThreadOptions one;
   one.threads = 1;
   const auto so = run_static_optimization(model, g.motion, &ext, StaticOptimizationOptions{}, one);

@@ -1,5 +1,5 @@
 // Passive force elements (CoordinateLimitForce, SpringGeneralizedForce, PointToPointSpring) against
-// values computed by hand from OpenSim's formulas (opensim-compat §19.2–19.4), and how inverse
+// values computed by hand from OpenSim's formulas (docs/opensim-semantics.md#passive-forces), and how inverse
 // dynamics, static optimization and joint reactions take them in; force elements weaklink does not
 // model are named in warnings and in result headers.
 #include <cmath>
@@ -188,7 +188,8 @@ TEST(PassiveForces, StaticOptimizationAndJointReactionsIncludeTheLimit) {
     EXPECT_EQ(values(i, 2), so.forces(i, 0));
   }
   // Joint reactions with the actuators switched off: the limit torque is the only moment the pin
-  // transmits about its axis (a mobility force on the joint's own coordinate, §14.3).
+  // transmits about its axis (a mobility force on the joint's own coordinate,
+  // docs/opensim-semantics.md#joint-reaction).
   const auto requests = reaction_requests(model, {"pin"}, {"child"}, {"ground"}, "test", "test");
   const Eigen::MatrixXd loads = run_joint_reactions(model, motion, nullptr, so.actuators, Eigen::MatrixXd::Zero(3, 2), requests, one);
   for (int i = 0; i < 3; ++i)

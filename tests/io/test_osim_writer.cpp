@@ -743,7 +743,7 @@ TEST(OsimWriter, ConstantTimesScaleKeepsItsValue) {
 TEST(OsimWriter, NamesWhatItDidNotWrite) {
   ModelSpec spec = small_model();
   spec.unsupported.push_back({"/forceset/knee_lig (line 9 <Ligament name=\"knee_lig\">)", "Ligament",
-                              "force element ignored -- its force is not applied"});
+                              "force element ignored -- its force is not applied", false, ""});
   const std::string text = io::osim_text(spec);
   EXPECT_NE(text.find("<!-- not written (not modelled by weaklink): Ligament /forceset/knee_lig"), std::string::npos);
   const ModelSpec back = io::read_osim_text(text, "written");

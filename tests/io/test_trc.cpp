@@ -217,7 +217,7 @@ TEST(Trc, WriteThenReadRoundTrips) {
     }
 }
 
-// Tolerant reading (issue 4): files other tools write.
+// Tolerant reading: files other tools write.
 TEST(Trc, ExtraUnlabelledDataColumnsAreIgnoredWithAWarning) {
   TempDir dir;
   const MarkerTable m = read_trc(dir.write("extra.trc",

@@ -2,7 +2,8 @@
 //  - markers generated from known angles are recovered to 1e-6 (exactly consistent data);
 //  - couplers hold exactly, locked coordinates do not move, clamped ones stay in range and the
 //    solution there is a KKT point;
-//  - the objective is OpenSim's (§10.3): markers normalised by Σw of those observed this frame,
+//  - the objective is OpenSim's (docs/opensim-semantics.md#inverse-kinematics): markers normalised by Σw of those
+// observed this frame,
 //    coordinate tasks not normalised;
 //  - gradient and Hessian agree with finite differences of the objective (couplers included);
 //  - the per-frame solve allocates nothing;

@@ -55,7 +55,8 @@ TEST(LoadModels, EveryReferenceModelLoadsAndCompiles) {
 TEST(LoadModels, TreeOrderMatchesOpenSimForGait2392) {
   WEAKLINK_REQUIRE_REFERENCE();
   const Model m = compile_model(io::read_osim(test::reference_dir() / "models/gait2392_thelen2003muscle.osim"));
-  // opensim-compat §4: pelvis(6), hip_r(3), hip_l(3), back(3), knees, ankles, subtalars, mtps.
+  // Tree order (docs/opensim-semantics.md#tree-order): pelvis(6), hip_r(3), hip_l(3), back(3), knees, ankles,
+  // subtalars, mtps.
   const std::vector<std::string> joints{"ground_pelvis", "hip_r", "hip_l", "back", "knee_r", "knee_l",
                                         "ankle_r", "ankle_l", "subtalar_r", "subtalar_l", "mtp_r", "mtp_l"};
   ASSERT_EQ(m.joints.size(), joints.size());
@@ -69,7 +70,8 @@ TEST(LoadModels, MotionTypesFollowOpenSimRules) {
   const Model raj = compile_model(io::read_osim(test::reference_dir() / "models/RajagopalLaiUhlrich2023.osim"));
   EXPECT_EQ(raj.coordinates[raj.find_coordinate("knee_angle_r_beta")].motion_type, MotionType::Coupled);
   EXPECT_GE(raj.coordinates[raj.find_coordinate("knee_angle_r_beta")].coupler, 0);
-  // Scale-tool output wraps translation axes in MultiplierFunction: Coupled (§2.6).
+  // Scale-tool output wraps translation axes in MultiplierFunction: Coupled
+  // (docs/opensim-semantics.md#bodies-and-joints).
   const Model scaled = compile_model(io::read_osim(test::reference_dir() / "gait2392-ik-id/OutputReference/subject01_simbody.osim"));
   EXPECT_EQ(scaled.coordinates[scaled.find_coordinate("pelvis_tx")].motion_type, MotionType::Coupled);
 }

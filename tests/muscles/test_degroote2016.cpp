@@ -1,5 +1,5 @@
 // DeGrooteFregly2016 curves (De Groote et al. 2016, Ann Biomed Eng 44:2922, supplement;
-// opensim-compat.md §5.5) against hand evaluations.
+// docs/opensim-semantics.md#muscles) against hand evaluations.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
 // Millard2012 smooth segmented curves (Millard et al. 2013, J Biomech Eng 135:021005, Appendix;
-// opensim-compat.md §5.4) and the quintic Bezier machinery behind them.
+// docs/opensim-semantics.md#muscles) and the quintic Bezier machinery behind them.
 #include <gtest/gtest.h>
 
 #include <array>

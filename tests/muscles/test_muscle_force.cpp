@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "io/muscle_params_reader.hpp"
 #include "io/storage.hpp"
 #include "muscles/fiber_kinematics.hpp"
 #include "muscles/muscle_force.hpp"
@@ -55,7 +56,7 @@ TEST(MuscleForce, DispatchMatchesPerTypeFunctions) {
 }
 
 TEST(MuscleForce, RigidTendonForceIsLinearInActivationAboveTheFloor) {
-  // SO writes the muscle force as a * Fopt(l, v) (spec §5.6): check that the per-type formula
+  // SO writes the muscle force as a * Fopt(l, v) (docs/opensim-semantics.md#muscles): check that the per-type formula
   // scales with a once a exceeds minimum_activation (Thelen's f_V depends on a: exempt).
   for (MuscleType t : {MuscleType::Millard2012Equilibrium, MuscleType::DeGrooteFregly2016}) {
     const MuscleParams p = pennated(t);
@@ -269,9 +270,9 @@ TEST(MuscleForceParity, Gait2392MuscleAnalysisEquilibrium) {
 }
 
 // OpenSim 4.5 Static Optimization on the same model and frames (jr_static_optimization): every
-// muscle force is a * Fopt(l_MT, v_MT) with Fopt the rigid-tendon active force at a = 1 (§5.6).
-// Path length and speed come from the MuscleAnalysis run over the same kinematics; frames where
-// the speed cannot be recovered exactly (tendon force ~0 there) are skipped.
+// muscle force is a * Fopt(l_MT, v_MT) with Fopt the rigid-tendon active force at a = 1
+// (docs/opensim-semantics.md#muscles). Path length and speed come from the MuscleAnalysis run over the same kinematics;
+// frames where the speed cannot be recovered exactly (tendon force ~0 there) are skipped.
 TEST(MuscleForceParity, Gait2392StaticOptimizationForces) {
   WEAKLINK_REQUIRE_REFERENCE();
   const auto ref = test::reference_dir();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/muscle_params_reader.hpp"
 #include "muscles/muscle_params.hpp"
 #include "support/reference.hpp"
 
@@ -260,7 +261,7 @@ TEST(MuscleParams, OldPropertyNames) {
 }
 
 TEST(MuscleParams, OldDocumentsDiscardMuscleControlBounds) {
-  // §1.6: before version 30513 a min_control of 0 / max_control of 1 was Muscle's own default.
+  // Before version 30513 a min_control of 0 / max_control of 1 was Muscle's own default.
   const std::string xml =
       "<Thelen2003Muscle name=\"a\"><min_control>0</min_control><max_control>1</max_control>"
       "</Thelen2003Muscle><DeGrooteFregly2016Muscle name=\"d\"><min_control>0</min_control>"

@@ -1,5 +1,5 @@
 // Thelen2003Muscle curves checked against hand evaluations of Thelen 2003 (J Biomech Eng 125:70)
-// and opensim-compat.md §5.3.
+// and docs/opensim-semantics.md#muscles.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,7 +18,7 @@ double central_difference(F f, double x, double h = 1e-6) {
   return (f(x + h) - f(x - h)) / (2 * h);
 }
 
-// The values most model files use (opensim-compat.md §5.3).
+// The values most model files use (docs/opensim-semantics.md#muscles).
 ThelenParams gait_params() {
   ThelenParams c;
   c.fmax_tendon_strain = 0.033;

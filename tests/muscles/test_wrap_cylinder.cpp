@@ -1,5 +1,5 @@
-// WrapCylinder kernel (opensim-compat.md §6.7) against closed forms, the unrolled-cylinder geodesic,
-// the envelope property and continuity; plus quadrant parsing (§6.6).
+// WrapCylinder kernel (docs/opensim-semantics.md#paths-and-wrapping) against closed forms, the unrolled-cylinder
+// geodesic, the envelope property and continuity; plus quadrant parsing (docs/opensim-semantics.md#paths-and-wrapping).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -177,8 +177,8 @@ TEST(WrapCylinder, InsideMissedAndBeyondTheEnds) {
 }
 
 // OpenSim does not compute the geodesic: it slides the planar tangent points along the axis onto
-// the plane through P1, P2 and an "apex" on the cylinder (§6.7 steps 7-8), which is exact only
-// for paths perpendicular to the axis. As the length is stationary at the geodesic, the excess is
+// the plane through P1, P2 and an "apex" on the cylinder (docs/opensim-semantics.md#paths-and-wrapping), which is exact
+// only for paths perpendicular to the axis. As the length is stationary at the geodesic, the excess is
 // of second order in the tangency error (up to ~8° for the 90° wrap here -> ~1.6e-3 relative);
 // the refinement run for paths with several wraps stops within ~0.1° of tangency (-> ~1e-6).
 TEST(WrapCylinder, ObliquePathIsCloseToTheUnrolledGeodesic) {

@@ -1,4 +1,4 @@
-// WrapEllipsoid kernel (opensim-compat.md §6.9): agreement with the sphere, surface and tangency
+// WrapEllipsoid kernel (docs/opensim-semantics.md#paths-and-wrapping): agreement with the sphere, surface and tangency
 // conditions within the solver tolerance, symmetry, quadrants and continuity.
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ double total_length(const Vec3& p1, const Vec3& p2, const WrapResult& w) {
   return wraps(w) ? (p1 - w.r1).norm() + w.length + (w.r2 - p2).norm() : (p1 - p2).norm();
 }
 
-// The polyline of §6.9 step 7 samples a circular arc of angle theta (radius R) at N equal angles,
+// The polyline of step 7 samples a circular arc of angle theta (radius R) at N equal angles,
 // N = floor(chord/1 mm) capped at 499, and so falls short of the arc length by about Rθ(θ/N)²/24.
 double polyline_shortfall(double arc_length, double radius, double chord) {
   const int segments = std::min(499, static_cast<int>(chord / 0.001));

@@ -1,5 +1,5 @@
-// WrapSphere kernel (opensim-compat.md §6.8): great-circle closed form, quadrant handling including
-// the negative far-side length quirk, the envelope property and continuity.
+// WrapSphere kernel (docs/opensim-semantics.md#paths-and-wrapping): great-circle closed form, quadrant handling
+// including the negative far-side length quirk, the envelope property and continuity.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -83,7 +83,7 @@ TEST(WrapSphere, QuadrantSendsPathAroundTheActiveSide) {
   EXPECT_NEAR(under.length, kR * great_circle_arc(p1, p2, kR, true), 1e-12);
 }
 
-// OpenSim bug reproduced (§6.8 step 5, §15 quirk 17): when the quadrant forces the path the long
+// OpenSim bug reproduced (docs/opensim-semantics.md#paths-and-wrapping): when the quadrant forces the path the long
 // way round (more than half the great circle), the reported length is −R(2π − angle(r1, r2)).
 TEST(WrapSphere, FarSideWrapHasNegativeLength) {
   const double radius = 0.05;

@@ -1,4 +1,4 @@
-// OpenSim's coordinate low-pass pipeline (opensim-compat §9.1): the Butterworth filter against its
+// OpenSim's coordinate low-pass pipeline (docs/opensim-semantics.md#filtering): the Butterworth filter against its
 // design formulas and frequency response, odd-reflection padding, the accumulated resampling grid,
 // and parity of the resulting time grid with OpenSim's ID outputs (arm26, gait2392 on 4.5).
 #include <cmath>
@@ -25,7 +25,8 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
-// Straightforward transcription of §9.1 step 3, written independently of the library's loops.
+// Straightforward transcription of the filter (docs/opensim-semantics.md#filtering step 3), written independently of
+// the library's loops.
 std::vector<double> reference_pass(const std::vector<double>& x, const Butterworth3& f) {
   std::vector<double> y(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -323,7 +324,7 @@ ToolSetup read_setup(const fs::path& setup_path, const fs::path& coordinates_dir
 }
 
 // Rows OpenSim reports for [t0, t1]: from the last row at or before t0 to the last row at or before
-// t1 (Storage::findIndex), so padded rows show up at the start (§15 quirk 3).
+// t1 (Storage::findIndex), so padded rows show up at the start (docs/opensim-semantics.md#filtering).
 std::vector<double> rows_in_range(const std::vector<double>& time, double t0, double t1) {
   std::size_t first = 0, last = 0;
   for (std::size_t i = 0; i < time.size(); ++i) {

@@ -1,4 +1,4 @@
-// Inverse kinematics parity with OpenSim (issue 4), through `run-tool` on the setups as shipped:
+// Inverse kinematics parity with OpenSim, through `run-tool` on the setups as shipped:
 //  1. OpenSim's own IK regression test (gait2354-ik/, synthetic markers): every coordinate within
 //     0.2 (degrees or metres) of std_subject01_walk1_ik.mot at every frame (OpenSim's tolerance).
 //  2. OpenSim 4.5's run of opensim45/g2392_ik (real markers, gait2392): rotations within 0.1° RMS,

@@ -45,7 +45,8 @@ TEST(LumbarLoads, Gait2392CompressionIsTheTorsoAxisComponentAndEquilibriumCloses
   ModelSpec spec = io::read_osim(o.model);
   io::append_force_set_file(o.reserves, spec);
   const Model model = compile_model(spec);
-  const ExternalForces ext(model, io::read_external_loads(o.external_loads), o.external_loads.string());
+  const ExternalForces ext =
+      io::bind_external_loads(model, io::read_external_loads(o.external_loads), o.external_loads.string());
   const StatesTable states = states_from_coordinates(model, io::read_storage(o.motion), o.motion.string());
   const int torso = model.find_body("torso"), pelvis = model.find_body("pelvis");
   Data data(model);

@@ -1,4 +1,4 @@
-// The malformed and adversarial file catalogue (issue 8): every row of tests/data/catalogue/manifest.csv
+// The malformed and adversarial file catalogue: every row of tests/data/catalogue/manifest.csv
 // runs the weaklink CLI on one broken file and checks the exit code (1 for bad input, 0 only for a
 // recoverable case, which must then print a warning), that the message names the file and contains
 // each expected piece (element or line, what was expected), that nothing reports an internal error

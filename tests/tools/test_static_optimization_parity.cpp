@@ -161,7 +161,7 @@ TEST(JointReactionParity, Gait2392FromOpenSimForcesMatchesOpenSim45) {
   const auto ours = read(scratch.path() / "ResultsStaticOptimization/subject01_JointReaction_ReactionLoads.sto");
   const auto ref = read(test::reference_dir() / "opensim45/jr_joint_reaction/subject01_JointReaction_ReactionLoads.sto");
   EXPECT_EQ(ours.labels, ref.labels);
-  // Measured: hip reaction within 0.035 N RMS of a 2525 N peak; guard at 1 % (issue 3).
+  // Measured: hip reaction within 0.035 N RMS of a 2525 N peak; guard at 1 %.
   expect_reactions_close(ours, ref, 1e-6);
 }
 

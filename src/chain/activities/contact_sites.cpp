@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "model/data.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 
 namespace weaklink {
 namespace {

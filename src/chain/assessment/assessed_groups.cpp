@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "model/generic/generic_model.hpp"
-#include "model/generic/generic_tables.hpp"
+#include "generic_model/generic_model.hpp"
+#include "generic_model/generic_tables.hpp"
 
 namespace weaklink {
 namespace {

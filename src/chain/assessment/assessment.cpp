@@ -14,8 +14,8 @@
 #include "chain/assessment/weak_links.hpp"
 #include "chain/client/muscle_strength.hpp"
 #include "core/for_each_chunk.hpp"
-#include "model/generic/generic_model.hpp"
-#include "model/generic/generic_tables.hpp"
+#include "generic_model/generic_model.hpp"
+#include "generic_model/generic_tables.hpp"
 
 namespace weaklink {
 namespace {

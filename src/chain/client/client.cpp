@@ -10,8 +10,8 @@
 #include "core/error.hpp"
 #include "io/json_input.hpp"
 #include "io/storage.hpp"
-#include "model/generic/generic_model.hpp"
-#include "model/generic/generic_tables.hpp"
+#include "generic_model/generic_model.hpp"
+#include "generic_model/generic_tables.hpp"
 
 namespace weaklink {
 namespace {

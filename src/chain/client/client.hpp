@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "chain/client/strength_profile.hpp"
-#include "model/generic/person.hpp"
+#include "generic_model/person.hpp"
 
 namespace weaklink {
 

@@ -10,7 +10,7 @@
 #include "core/error.hpp"
 #include "io/json_input.hpp"
 #include "io/input_file.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include "model/model.hpp"
 
 namespace weaklink {

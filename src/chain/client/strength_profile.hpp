@@ -19,8 +19,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "chain/client/muscle_strength.hpp"
-#include "model/generic/generic_tables.hpp"
-#include "model/generic/person.hpp"
+#include "generic_model/generic_tables.hpp"
+#include "generic_model/person.hpp"
 
 namespace weaklink {
 

@@ -118,7 +118,8 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
     }
 
     // Joint reactions with every force applied (muscles, reserves, contacts, known loads), at the
-    // accelerations those forces produce (OpenSim's JointReaction; dynamics/joint_reactions.hpp).
+    // accelerations those forces produce (OpenSim's JointReaction, docs/opensim-semantics.md#joint-reaction;
+    // dynamics/joint_reactions.hpp).
     mobility.setZero();
     apply_actuator_forces(model, data, q, so.actuators(), forces.transpose(), mobility);
     for (int k = 0; k < nr; ++k) mobility[so.reserve_coordinates()[static_cast<std::size_t>(k)]] += so.reserve_forces()[k];

@@ -13,8 +13,8 @@
 #include "io/storage.hpp"
 #include "io/xml_document.hpp"
 #include "kinematics/forward_kinematics.hpp"
-#include "model/generic/generic_model.hpp"
-#include "model/generic/generic_tables.hpp"
+#include "generic_model/generic_model.hpp"
+#include "generic_model/generic_tables.hpp"
 #include "tools/analyze_dynamics.hpp"
 #include "tools/coordinate_filter.hpp"
 #include "tools/coordinate_states.hpp"
@@ -84,7 +84,7 @@ LoadedTrial load_trial(const TrialInputs& in) {
   ExternalForces external;
   if (!t.external_loads.empty())
     external = read_named_by_setup(loads_source, [&] {
-      return ExternalForces(model, io::read_external_loads(t.external_loads), t.external_loads.string());
+      return io::bind_external_loads(model, io::read_external_loads(t.external_loads), t.external_loads.string());
     });
   const StatesTable states = read_named_by_setup(coordinates_source, [&] {
     io::Table coords = io::read_storage(t.coordinates);

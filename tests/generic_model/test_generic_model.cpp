@@ -15,7 +15,7 @@
 #include "io/osim_reader.hpp"
 #include "io/osim_writer.hpp"
 #include "kinematics/forward_kinematics.hpp"
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 #include "model/model.hpp"
 #include "muscles/path_geometry.hpp"
 #include "support/reference.hpp"

@@ -1,4 +1,4 @@
-#include "model/generic/generic_tables.hpp"
+#include "generic_model/generic_tables.hpp"
 
 #include <algorithm>
 #include <sstream>

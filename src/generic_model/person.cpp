@@ -1,4 +1,4 @@
-#include "model/generic/person.hpp"
+#include "generic_model/person.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "model/generic/generic_model.hpp"
+#include "generic_model/generic_model.hpp"
 
 #include <algorithm>
 #include <cctype>

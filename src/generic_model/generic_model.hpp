@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "model/generic/generic_tables.hpp"
-#include "model/generic/person.hpp"
+#include "generic_model/generic_tables.hpp"
+#include "generic_model/person.hpp"
 #include "model/model_spec.hpp"
 
 namespace weaklink {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/spatial.hpp"
-#include "model/generic/person.hpp"
+#include "generic_model/person.hpp"
 
 namespace weaklink {
 
