@@ -6,6 +6,25 @@ namespace weaklink {
 
 namespace {
 
+// p_FM = Σ s_k t_k in F over the translation axes (3..5), adding each coordinate's partial
+// velocity to v (indexed by coordinate - first_coordinate). Returns whether a coordinate drives one.
+inline bool joint_translation(const Joint& j, const Eigen::Ref<const Eigen::VectorXd>& q, Vec3& p, std::array<Vec3, 6>& v) {
+  p.setZero();
+  bool translates = false;
+  for (int k = 3; k < 6; ++k) {
+    const JointAxis& ax = j.axes[k];
+    if (ax.coordinate < 0) {
+      if (ax.constant_value != 0.0) p += ax.constant_value * ax.axis;
+      continue;
+    }
+    const FunctionValue s = ax.function.eval(q[ax.coordinate]);
+    p += s.f * ax.axis;
+    v[ax.coordinate - j.first_coordinate] += s.df * ax.axis;
+    translates = true;
+  }
+  return translates;
+}
+
 // R_FM = Rot(a0,s0)·Rot(a1,s1)·Rot(a2,s2) (body-fixed sequence); p_FM = Σ s_k t_k in F
 // (docs/opensim-semantics.md#bodies-and-joints), with w, v indexed by coordinate - first_coordinate. Axes whose value
 // is constant zero are skipped and constant rotations come precomputed (compile_model); rotations about x, y or z touch
@@ -43,17 +62,7 @@ inline void joint_motion(const Joint& j, const Eigen::Ref<const Eigen::VectorXd>
     identity = false;
   }
   if (identity) R.setIdentity();
-  p.setZero();
-  for (int k = 3; k < 6; ++k) {
-    const JointAxis& ax = j.axes[k];
-    if (ax.coordinate < 0) {
-      if (ax.constant_value != 0.0) p += ax.constant_value * ax.axis;
-      continue;
-    }
-    const FunctionValue s = ax.function.eval(q[ax.coordinate]);
-    p += s.f * ax.axis;
-    v[ax.coordinate - j.first_coordinate] += s.df * ax.axis;
-  }
+  joint_translation(j, q, p, v);
 }
 
 }  // namespace
@@ -94,19 +103,8 @@ void calc_forward_kinematics(const Model& model, Data& data, const Eigen::Ref<co
       else R = R * rotation_about_sc(ax.axis, sn, cs);
     }
     // p_FM = Σ s_k t_k in F.
-    Vec3 p = Vec3::Zero();
-    bool translates = false;
-    for (int k = 3; k < 6; ++k) {
-      const JointAxis& ax = j.axes[k];
-      if (ax.coordinate < 0) {
-        if (ax.constant_value != 0.0) p += ax.constant_value * ax.axis;
-        continue;
-      }
-      const FunctionValue s = ax.function.eval(q[ax.coordinate]);
-      p += s.f * ax.axis;
-      v[ax.coordinate - j.first_coordinate] += s.df * ax.axis;
-      translates = true;
-    }
+    Vec3 p;
+    const bool translates = joint_translation(j, q, p, v);
     const Vec3 p_GM = X_GF.R * p + X_GF.p;
     Transform& X_GB = data.X_GB[j.child_body];
     if (j.X_MB_identity) {
