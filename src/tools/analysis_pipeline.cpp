@@ -105,28 +105,28 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   }
 
   // 2. Static optimization.
-  const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ext, o.static_optimization, o.threads);
-  write(base + "_StaticOptimization_activation.sto", make_table("Static Optimization", so.actuator_names, motion.time, so.controls, ""));
+  const StaticOptimizationTrajectory solution = run_static_optimization(model, motion, ext, o.static_optimization, o.threads);
+  write(base + "_StaticOptimization_activation.sto", make_table("Static Optimization", solution.actuator_names, motion.time, solution.controls, ""));
   {
     std::vector<std::string> labels;
     Eigen::MatrixXd f;
-    static_optimization_force_columns(model, so, labels, f);
+    static_optimization_force_columns(model, solution, labels, f);
     write(base + "_StaticOptimization_force.sto", make_table("ModelForces", labels, motion.time, f, ""));
   }
-  if (std::string w = wrap_skipped_warning(model, so.frames); !w.empty()) report.warnings.push_back("static optimization: " + w);
+  if (std::string w = wrap_skipped_warning(model, solution.frames); !w.empty()) report.warnings.push_back("static optimization: " + w);
   int failed = 0;
-  for (const auto& f : so.frames) failed += f.feasible ? 0 : 1;
+  for (const auto& f : solution.frames) failed += f.feasible ? 0 : 1;
   if (failed > 0)
     report.warnings.push_back(fmt::format("static optimization: {} of {} frames cannot be balanced within the actuators' bounds (see {}_feasibility.csv)",
-                                          failed, so.frames.size(), base));
+                                          failed, solution.frames.size(), base));
   std::string feasibility_csv;
   {
     std::string csv = "time,feasible,max_residual,worst_coordinate,reserve_max,reserve_actuator\n";
-    for (std::size_t k = 0; k < so.frames.size(); ++k) {
-      const auto& f = so.frames[k];
+    for (std::size_t k = 0; k < solution.frames.size(); ++k) {
+      const auto& f = solution.frames[k];
       csv += fmt::format("{:.8f},{},{:.6g},{},{:.6g},{}\n", motion.time[k], f.feasible ? 1 : 0, f.max_residual,
                          f.worst_coordinate >= 0 ? model.coordinates[f.worst_coordinate].name : "", f.reserve_max,
-                         f.reserve_actuator >= 0 ? so.actuator_names[f.reserve_actuator] : "");
+                         f.reserve_actuator >= 0 ? solution.actuator_names[f.reserve_actuator] : "");
     }
     feasibility_csv = std::move(csv);
   }
@@ -135,7 +135,7 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
   std::vector<std::string> names;
   for (const Joint& j : model.joints) names.push_back(j.name);
   const std::vector<ReactionRequest> requests = reaction_requests(model, names, {"child"}, {"child"}, o.model.string(), "joints");
-  const Eigen::MatrixXd jr = run_joint_reactions(model, motion, ext, so.actuators, so.forces, requests, o.threads);
+  const Eigen::MatrixXd jr = run_joint_reactions(model, motion, ext, solution.actuators, solution.forces, requests, o.threads);
   {
     std::vector<std::string> labels;
     for (const auto& r : requests)

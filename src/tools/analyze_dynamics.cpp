@@ -113,21 +113,21 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
   const int step = doc.integer(a, "step_interval", 1, 1, kMaxStepInterval);
   const std::vector<int> rows = analysis_rows(ctx.rows, step);
   const MotionFrames motion = motion_at_rows(ctx.states, spline_accelerations(ctx.states), rows);
-  const StaticOptimizationTrajectory so = run_static_optimization(model, motion, ctx.external, opt, ctx.threads);
-  if (so.actuators.size() < free_coordinates(model).size())
+  const StaticOptimizationTrajectory solution = run_static_optimization(model, motion, ctx.external, opt, ctx.threads);
+  if (solution.actuators.size() < free_coordinates(model).size())
     ctx.report.warnings.push_back(fmt::format("StaticOptimization: {} actuators for {} free coordinates; some coordinates cannot be balanced",
-                                              so.actuators.size(), free_coordinates(model).size()));
+                                              solution.actuators.size(), free_coordinates(model).size()));
 
   const std::string name = a.attribute("name").value();
   write(ctx, fmt::format("{}_{}_activation.sto", ctx.tool_name, name),
-        make_table("Static Optimization", so.actuator_names, motion.time, so.controls,
+        make_table("Static Optimization", solution.actuator_names, motion.time, solution.controls,
                    "This file contains the controls (activations, or force/optimal force for other actuators) found by static optimization.\n"
                    "Units are S.I. units (second, meters, Newtons, ...)"));
   // The force file has every force that applies one: actuators and passive elements in ForceSet
   // order, then the external loads (docs/opensim-semantics.md#static-optimization).
   std::vector<std::string> labels;
   Eigen::MatrixXd forces;
-  static_optimization_force_columns(model, so, labels, forces);
+  static_optimization_force_columns(model, solution, labels, forces);
   write(ctx, fmt::format("{}_{}_force.sto", ctx.tool_name, name),
         make_table("ModelForces", labels, motion.time, forces,
                    "This file contains the forces and torques of the model's force elements.\nUnits are S.I. units (second, meters, Newtons, ...)"));
@@ -138,11 +138,11 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
   int failed = 0;
   double worst = 0;
   std::string worst_where;
-  for (std::size_t k = 0; k < so.frames.size(); ++k) {
-    const auto& f = so.frames[k];
+  for (std::size_t k = 0; k < solution.frames.size(); ++k) {
+    const auto& f = solution.frames[k];
     csv += fmt::format("{:.8f},{},{:.6g},{},{:.6g},{},{}\n", motion.time[k], f.feasible ? 1 : 0, f.max_residual,
                        f.worst_coordinate >= 0 ? model.coordinates[f.worst_coordinate].name : "",
-                       f.reserve_max, f.reserve_actuator >= 0 ? so.actuator_names[f.reserve_actuator] : "",
+                       f.reserve_max, f.reserve_actuator >= 0 ? solution.actuator_names[f.reserve_actuator] : "",
                        to_string(f.status));
     if (!f.feasible) {
       ++failed;
@@ -158,8 +158,8 @@ void run_static_optimization_analysis(const AnalyzeContext& ctx, const pugi::xml
   if (failed > 0)
     ctx.report.warnings.push_back(fmt::format(
         "StaticOptimization: {} of {} frames cannot be balanced by the actuators within their bounds; worst residual {:.4g} at {} (see {})",
-        failed, so.frames.size(), worst, worst_where, feas));
-  if (std::string w = wrap_skipped_warning(ctx.model, so.frames); !w.empty()) ctx.report.warnings.push_back("StaticOptimization: " + w);
+        failed, solution.frames.size(), worst, worst_where, feas));
+  if (std::string w = wrap_skipped_warning(ctx.model, solution.frames); !w.empty()) ctx.report.warnings.push_back("StaticOptimization: " + w);
   ctx.report.frames += static_cast<int>(rows.size());
 }
 

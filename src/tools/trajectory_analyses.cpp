@@ -39,19 +39,19 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
   // One workspace per thread, created by the thread that uses it.
   struct Workspace {
     Data data;
-    StaticOptimization so;
+    StaticOptimization solver;
     Eigen::VectorXd q, u, a, x, f;
     std::vector<ExternalForceSample> samples;
     Workspace(const Model& m, const StaticOptimizationOptions& o, int ne)
-        : data(m), so(m, o), q(m.nq()), u(m.nq()), a(m.nq()), x(static_cast<Eigen::Index>(so.actuators().size())),
-          f(static_cast<Eigen::Index>(so.actuators().size())), samples(static_cast<std::size_t>(ne)) {}
+        : data(m), solver(m, o), q(m.nq()), u(m.nq()), a(m.nq()), x(static_cast<Eigen::Index>(solver.actuators().size())),
+          f(static_cast<Eigen::Index>(solver.actuators().size())), samples(static_cast<std::size_t>(ne)) {}
   };
   const int nthreads = worker_threads(threads.threads);
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<std::size_t>(nthreads));
   for_each_chunk(n, threads, [&](int t, int begin, int end) {
     auto& ws = spaces[static_cast<std::size_t>(t)];
     if (!ws) ws = std::make_unique<Workspace>(model, options, external ? external->size() : 0);
-    ws->so.reset_warm_start();  // each chunk starts cold: results independent of scheduling
+    ws->solver.reset_warm_start();  // each chunk starts cold: results independent of scheduling
     for (int i = begin; i < end; ++i) {
       ws->q = motion.q.row(i).transpose();
       ws->u = motion.u.row(i).transpose();
@@ -59,7 +59,7 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
       calc_forward_kinematics(model, ws->data, ws->q);
       clear_applied_loads(ws->data);
       if (external) external->apply(model, ws->data, motion.time[i], ws->samples.data());
-      out.frames[i] = ws->so.solve(model, ws->data, {.q = ws->q, .u = ws->u, .qddot_target = ws->a, .strength = strength},
+      out.frames[i] = ws->solver.solve(model, ws->data, {.q = ws->q, .u = ws->u, .qddot_target = ws->a, .strength = strength},
                                    ws->x, ws->f);
       out.controls.row(i) = ws->x.transpose();
       out.forces.row(i) = ws->f.transpose();
@@ -82,12 +82,12 @@ StaticOptimizationTrajectory run_static_optimization(const Model& model, const M
   return out;
 }
 
-void static_optimization_force_columns(const Model& model, const StaticOptimizationTrajectory& so,
+void static_optimization_force_columns(const Model& model, const StaticOptimizationTrajectory& solution,
                                        std::vector<std::string>& labels, Eigen::MatrixXd& values) {
-  const Eigen::Index n = so.forces.rows();
+  const Eigen::Index n = solution.forces.rows();
   labels.clear();
   std::vector<std::pair<const Eigen::MatrixXd*, Eigen::Index>> columns;  // source matrix and column
-  std::vector<int> passive_first;  // first column of each passive element in so.passive
+  std::vector<int> passive_first;  // first column of each passive element in solution.passive
   for (int k = 0, c = 0; k < static_cast<int>(model.passive_forces.size()); ++k) {
     passive_first.push_back(c);
     c += passive_force_record_size(model, k);
@@ -96,30 +96,30 @@ void static_optimization_force_columns(const Model& model, const StaticOptimizat
     for (int k = 0; k < static_cast<int>(model.passive_forces.size()); ++k) {
       if (model.passive_forces[static_cast<std::size_t>(k)].force_position != position) continue;
       for (int j = 0; j < passive_force_record_size(model, k); ++j) {
-        labels.push_back(so.passive_labels[static_cast<std::size_t>(passive_first[static_cast<std::size_t>(k)] + j)]);
-        columns.push_back({&so.passive, passive_first[static_cast<std::size_t>(k)] + j});
+        labels.push_back(solution.passive_labels[static_cast<std::size_t>(passive_first[static_cast<std::size_t>(k)] + j)]);
+        columns.push_back({&solution.passive, passive_first[static_cast<std::size_t>(k)] + j});
       }
     }
   };
-  // so.actuators is the subsequence of Model::force_order that applies force.
+  // solution.actuators is the subsequence of Model::force_order that applies force.
   std::size_t a = 0;
   for (int i = 0; i < static_cast<int>(model.force_order.size()); ++i) {
     add_passive_at(i);
     const Model::ForceRef& f = model.force_order[static_cast<std::size_t>(i)];
-    if (a < so.actuators.size() && so.actuators[a].muscle == f.muscle && so.actuators[a].index == f.index) {
-      labels.push_back(so.actuator_names[a]);
-      columns.push_back({&so.forces, static_cast<Eigen::Index>(a)});
+    if (a < solution.actuators.size() && solution.actuators[a].muscle == f.muscle && solution.actuators[a].index == f.index) {
+      labels.push_back(solution.actuator_names[a]);
+      columns.push_back({&solution.forces, static_cast<Eigen::Index>(a)});
       ++a;
     }
   }
   add_passive_at(static_cast<int>(model.force_order.size()));
-  for (; a < so.actuators.size(); ++a) {  // not expected: every actuator is in force_order
-    labels.push_back(so.actuator_names[a]);
-    columns.push_back({&so.forces, static_cast<Eigen::Index>(a)});
+  for (; a < solution.actuators.size(); ++a) {  // not expected: every actuator is in force_order
+    labels.push_back(solution.actuator_names[a]);
+    columns.push_back({&solution.forces, static_cast<Eigen::Index>(a)});
   }
-  for (Eigen::Index e = 0; e < so.external.cols(); ++e) {
-    labels.push_back(so.external_labels[static_cast<std::size_t>(e)]);
-    columns.push_back({&so.external, e});
+  for (Eigen::Index e = 0; e < solution.external.cols(); ++e) {
+    labels.push_back(solution.external_labels[static_cast<std::size_t>(e)]);
+    columns.push_back({&solution.external, e});
   }
   values.resize(n, static_cast<Eigen::Index>(columns.size()));
   for (std::size_t c = 0; c < columns.size(); ++c) values.col(static_cast<Eigen::Index>(c)) = columns[c].first->col(columns[c].second);

@@ -37,7 +37,7 @@ struct StaticOptimizationTrajectory {
 // The columns of OpenSim's static optimization force file: actuators and passive elements in
 // ForceSet order (each with its record labels), then the external loads
 // (docs/opensim-semantics.md#static-optimization).
-void static_optimization_force_columns(const Model& model, const StaticOptimizationTrajectory& so,
+void static_optimization_force_columns(const Model& model, const StaticOptimizationTrajectory& solution,
                                        std::vector<std::string>& labels, Eigen::MatrixXd& values);
 
 // `strength` (may be empty) scales each actuator's force, in the order of StaticOptimization::actuators().

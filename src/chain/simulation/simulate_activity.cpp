@@ -38,13 +38,13 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
   r.body_weight = calc_total_mass(model) * model.gravity.norm();
   r.motion = motion;
 
-  StaticOptimization so(model, options.static_optimization, motion.contacts);
-  if (strength.size() > 0 && strength.size() != static_cast<Eigen::Index>(so.actuators().size()))
+  StaticOptimization solver(model, options.static_optimization, motion.contacts);
+  if (strength.size() > 0 && strength.size() != static_cast<Eigen::Index>(solver.actuators().size()))
     throw std::invalid_argument("simulate_activity: strength has the wrong size");
-  const int n = static_cast<int>(motion.motion.time.size()), na = static_cast<int>(so.actuators().size());
-  const int np = static_cast<int>(motion.contacts.pairs.size()), nr = static_cast<int>(so.reserve_coordinates().size());
-  for (int k = 0; k < na; ++k) r.actuator_names.push_back(so.actuator_name(model, k));
-  r.reserve_coordinates = so.reserve_coordinates();
+  const int n = static_cast<int>(motion.motion.time.size()), na = static_cast<int>(solver.actuators().size());
+  const int np = static_cast<int>(motion.contacts.pairs.size()), nr = static_cast<int>(solver.reserve_coordinates().size());
+  for (int k = 0; k < na; ++k) r.actuator_names.push_back(solver.actuator_name(model, k));
+  r.reserve_coordinates = solver.reserve_coordinates();
   r.activations.resize(n, na);
   r.forces.resize(n, na);
   r.contact_forces.resize(n, 3 * np);
@@ -91,13 +91,13 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
     for (int s = 0; s < static_cast<int>(motion.contacts.surfaces.size()); ++s) surface_load[s] = motion.surface_load(i, s);
     clear_applied_loads(data);
     apply_known_loads(motion, data, i);
-    r.frames[static_cast<std::size_t>(i)] = so.solve(
+    r.frames[static_cast<std::size_t>(i)] = solver.solve(
         model, data, {.q = q, .u = u, .qddot_target = qdd, .strength = strength, .contact_strength = contact_strength, .surface_load = surface_load},
         controls, forces);
     r.activations.row(i) = controls.transpose();
     r.forces.row(i) = forces.transpose();
-    for (int c = 0; c < np; ++c) r.contact_forces.block(i, 3 * c, 1, 3) = so.contact_forces()[static_cast<std::size_t>(c)].transpose();
-    r.reserves.row(i) = so.reserve_forces().transpose();
+    for (int c = 0; c < np; ++c) r.contact_forces.block(i, 3 * c, 1, 3) = solver.contact_forces()[static_cast<std::size_t>(c)].transpose();
+    r.reserves.row(i) = solver.reserve_forces().transpose();
     if (!options.joint_loads) continue;
 
     // Whole-body equilibrium: with only the external loads applied, what the Ground–root joint
@@ -106,8 +106,8 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
     clear_applied_loads(data);
     apply_known_loads(motion, data, i);
     for (int c = 0; c < np; ++c)
-      apply_point_force(data, motion.contacts.pairs[static_cast<std::size_t>(c)].body, so.contact_points()[static_cast<std::size_t>(c)],
-                        so.contact_forces()[static_cast<std::size_t>(c)]);
+      apply_point_force(data, motion.contacts.pairs[static_cast<std::size_t>(c)].body, solver.contact_points()[static_cast<std::size_t>(c)],
+                        solver.contact_forces()[static_cast<std::size_t>(c)]);
     calc_inverse_dynamics(model, data, q, u, qdd, tau);
     if (root >= 0) {
       const int body = model.joints[0].child_body;
@@ -121,8 +121,8 @@ ActivityResult simulate_activity(const Model& model, const std::string& activity
     // accelerations those forces produce (OpenSim's JointReaction, docs/opensim-semantics.md#joint-reaction;
     // dynamics/joint_reactions.hpp).
     mobility.setZero();
-    apply_actuator_forces(model, data, q, so.actuators(), forces.transpose(), mobility);
-    for (int k = 0; k < nr; ++k) mobility[so.reserve_coordinates()[static_cast<std::size_t>(k)]] += so.reserve_forces()[k];
+    apply_actuator_forces(model, data, q, solver.actuators(), forces.transpose(), mobility);
+    for (int k = 0; k < nr; ++k) mobility[solver.reserve_coordinates()[static_cast<std::size_t>(k)]] += solver.reserve_forces()[k];
     calc_joint_reactions(model, data, fd, q, u, mobility, qdd, tau);
     JointLoads& jl = r.joints[static_cast<std::size_t>(i)];
     if (lumbar >= 0) {
