@@ -1,7 +1,7 @@
 // Building the generic model for a person (tables parsed once, then segments, muscles, wraps,
-// the tendon-slack sweep over the ranges of motion) and compiling it; applying one strength test
-// (two isometric-torque evaluations and a recompile). Issue 7 builds one model per client and
-// per what-if scenario, so this is per-scenario setup cost, not a per-frame cost.
+// the tendon-slack sweep over the ranges of motion) and compiling it; fitting one strength test on
+// the compiled model (isometric-torque evaluations, no recompile). The assessment builds one model
+// per client, so this is per-client setup cost, not a per-frame cost.
 #include <benchmark/benchmark.h>
 
 #include "chain/client/strength_profile.hpp"

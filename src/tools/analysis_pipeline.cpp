@@ -156,14 +156,18 @@ RunToolReport run_analysis_pipeline(const AnalysisPipelineOptions& o) {
       const Vec3& M = l.M_pelvis_on_torso_T;
       out.row(k) << l.compression_L5S1_T, l.anterior_shear_L5S1_T, l.right_shear_L5S1_T, M.x(), M.y(), M.z();
     }
-    const std::string pre = fmt::format("{}_on_{}_in_{}_at_{}_", jt.name, child, child, jt.name);
+    // The same column names as simulate's joint loads: one quantity, one name (dynamics/lumbar_load.hpp).
+    const std::string moment = fmt::format("L5S1_moment_pelvis_on_{}_", child);
     write(base + "_lumbar_loads.sto",
-          make_table("Lumbar Loads", {pre + "compression", pre + "ap_shear", pre + "lateral_shear", pre + "mx", pre + "my", pre + "mz"}, motion.time, out,
-                fmt::format("Load across joint '{}' at its centre on body '{}', expressed in the {} frame (docs/assessment.md).\n"
-                            "compression: along {}'s y axis, positive when pelvis and {} are pressed together (N).\n"
-                            "ap_shear: the load of {} on the pelvis along x, positive anterior (N); lateral_shear: along z, positive right (N).\n"
-                            "mx, my, mz: moments of the joint on {} about the joint centre (N m). Muscle forces are included.",
-                            jt.name, child, child, child, child, child, child)));
+          make_table("Lumbar Loads",
+                     {"L5S1_compression", "L5S1_shear_anterior", "L5S1_shear_right", moment + "x", moment + "y", moment + "z"},
+                     motion.time, out,
+                     fmt::format("Load across joint '{}' at its centre, expressed in the {} frame (docs/assessment.md, 'Lumbar load').\n"
+                                 "L5S1_compression: along {}'s y axis, positive when pelvis and {} are pressed together (N).\n"
+                                 "L5S1_shear_anterior: the load of {} on the pelvis along x, positive when {} is pushed forward (N); "
+                                 "L5S1_shear_right: along z, positive right (N).\n"
+                                 "{}x/y/z: moments of the joint on {} about the joint centre, {} frame (N m). Muscle forces are included.",
+                                 jt.name, child, child, child, child, child, moment, child, child)));
   }
   for (auto& [file, t] : tables) {
     const auto h = validity.header();

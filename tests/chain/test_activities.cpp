@@ -91,6 +91,20 @@ TEST(Activities, SittingPutsMostOfTheBodyWeightOnTheSeat) {
   }
 }
 
+// The sign of the L5/S1 shear, checked against physics rather than against another code path: bent
+// forward with a box in the hands, gravity pulls the upper body forward and down along the spine's
+// inclined axis, so the upper body pushes the lumbar joint anteriorly: positive anterior shear in
+// the convention the spine literature uses (docs/assessment.md, "Lumbar load"); upright quiet
+// standing has a small shear next to its compression.
+TEST(Activities, ForwardFlexedLiftGivesPositiveAnteriorShear) {
+  const ActivityResult lift = run(generic_model(), "stoop_lift", {"frames=6"});
+  ASSERT_FALSE(lift.joints.empty());
+  EXPECT_GT(lift.joints.front().lumbar_shear_ap, 100.0);  // the start: flexed, the box in the hands
+  EXPECT_GT(lift.joints.front().lumbar_compression, 1000.0);
+  const ActivityResult stand = run(generic_model(), "standing", {"frames=6"});
+  EXPECT_LT(std::abs(stand.joints.front().lumbar_shear_ap), 0.5 * stand.joints.front().lumbar_compression);
+}
+
 // The seat unloads at seat-off: the knees start extending from rest at the prescribed seat-off
 // (minimum-jerk), so the ischia leave the seat's 1 cm reach a little later; within 0.25 s of it
 // the seat carries nothing, and from then on the feet carry the body.

@@ -32,10 +32,9 @@ TEST(LumbarLoadPaths, AnalyzeAndTheActivityPathAgreeOnAGait2392Frame) {
   ASSERT_EQ(run_analysis_pipeline(a).frames, 1);
   const io::Table lumbar = io::read_storage(scratch.path() / "subject01_lumbar_loads.sto");
   ASSERT_EQ(lumbar.time.size(), 1u);
-  const std::string pre = "back_on_torso_in_torso_at_back_";
-  const double compression = lumbar.data(0, lumbar.find_column(pre + "compression"));
-  const double anterior = lumbar.data(0, lumbar.find_column(pre + "ap_shear"));
-  const double right = lumbar.data(0, lumbar.find_column(pre + "lateral_shear"));
+  const double compression = lumbar.data(0, lumbar.find_column("L5S1_compression"));
+  const double anterior = lumbar.data(0, lumbar.find_column("L5S1_shear_anterior"));
+  const double right = lumbar.data(0, lumbar.find_column("L5S1_shear_right"));
 
   TrialInputs in;
   in.model = a.model;

@@ -44,7 +44,7 @@ TEST(AnalyzeParity, BodyKinematicsPositionsMatchOpenSim45) {
                                          "opensim45/g2392_body_kinematics/subject01_walk1_BodyKinematics_pos_global.sto");
   const auto actual = io::read_storage(dir / "ResultsBodyKinematics/subject01_walk1_BodyKinematics_pos_global.sto");
   ASSERT_EQ(expected.labels, actual.labels);
-  // Issue 2: within 1e-5 m and 1e-3 degrees. Positions and angles are checked separately.
+  // The parity bound: within 1e-5 m and 1e-3 degrees. Positions and angles are checked separately.
   io::Table pos = expected, ang = expected;
   std::vector<int> pos_cols, ang_cols;
   for (int c = 0; c < static_cast<int>(expected.labels.size()); ++c) {

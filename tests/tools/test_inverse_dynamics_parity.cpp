@@ -24,7 +24,7 @@ TEST(InverseDynamicsParity, Gait2392WalkingMatchesOpenSim45) {
   // Same columns in the same (multibody-tree) order.
   EXPECT_EQ(expected.labels, actual.labels);
   for (const auto& [label, rms] : test::column_rms(expected, actual)) {
-    // Issue 3: RMS ≤ 0.5 N·m for moments, ≤ 1 N for forces.
+    // The parity bound: RMS ≤ 0.5 N·m for moments, ≤ 1 N for forces.
     const bool force = label.size() > 6 && label.substr(label.size() - 6) == "_force";
     EXPECT_LE(rms, force ? 1.0 : 0.5) << label;
     // Measured: equal at the printed 8 decimals (one last-digit rounding); guard against drift.

@@ -36,8 +36,8 @@ TEST(LumbarLoads, Gait2392CompressionIsTheTorsoAxisComponentAndEquilibriumCloses
   const io::Table lumbar = io::read_storage(scratch.path() / "subject01_lumbar_loads.sto");
   const io::Table jr = io::read_storage(scratch.path() / "subject01_JointReaction_ReactionLoads.sto");
   const io::Table forces = io::read_storage(scratch.path() / "subject01_StaticOptimization_force.sto");
-  const int comp = lumbar.find_column("back_on_torso_in_torso_at_back_compression");
-  const int ap = lumbar.find_column("back_on_torso_in_torso_at_back_ap_shear");
+  const int comp = lumbar.find_column("L5S1_compression");
+  const int ap = lumbar.find_column("L5S1_shear_anterior");
   const int fx = jr.find_column("back_on_torso_in_torso_fx"), fy = jr.find_column("back_on_torso_in_torso_fy");
   ASSERT_GE(comp, 0);
   ASSERT_GE(fy, 0);
@@ -96,7 +96,7 @@ TEST(LumbarLoads, Gait2392CompressionIsTheTorsoAxisComponentAndEquilibriumCloses
     worst_top = std::max(worst_top, (top - F_back - muscles_on_torso).norm());
     worst_bottom = std::max(worst_bottom, (bottom - lower_applied + F_back).norm());
   }
-  // Issue 3: within 1 N (finite-difference accelerations over 1 ms carry ~0.01 N of error here).
+  // The bound: within 1 N (finite-difference accelerations over 1 ms carry ~0.01 N of error here).
   EXPECT_LT(worst_top, 1.0);
   EXPECT_LT(worst_bottom, 1.0);
   std::printf("equilibrium at the back joint: torso side %.3g N, lower-body side %.3g N\n", worst_top, worst_bottom);

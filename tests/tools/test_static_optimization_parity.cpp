@@ -76,7 +76,7 @@ io::Table read(const fs::path& p) {
   return io::read_storage(p, o);
 }
 
-// Issue 3: per muscle, RMS force difference ≤ 2 % of its max isometric force.
+// The parity bound (docs/opensim-semantics.md#static-optimization): per muscle, RMS force difference ≤ 2 % of its max isometric force.
 void expect_muscle_forces_close(const io::Table& ours, const io::Table& ref, const std::map<std::string, double>& f0) {
   int muscles = 0;
   for (const auto& d : compare(ours, ref)) {
@@ -88,7 +88,7 @@ void expect_muscle_forces_close(const io::Table& ours, const io::Table& ref, con
   EXPECT_GT(muscles, 0);
 }
 
-// Issue 3: JR columns within 1 % of each column's peak magnitude (RMS).
+// The parity bound: JR columns within 1 % of each column's peak magnitude (RMS).
 void expect_reactions_close(const io::Table& ours, const io::Table& ref, double floor_abs) {
   for (const auto& d : compare(ours, ref)) EXPECT_LE(d.rms, std::max(0.01 * d.peak, floor_abs)) << d.label;
 }
@@ -209,7 +209,7 @@ TEST(InverseDynamicsParity, Arm26AnalysisMatchesOpenSimStandard) {
   test::ScratchDir scratch;
   for (const char* f : {"arm26.osim", "arm26_InverseKinematics.mot"}) scratch.link(std::string("arm26/") + f);
   EXPECT_EQ(run_tool(scratch.link("arm26/arm26_Setup_InverseDynamics.xml"), RunToolOptions{}).frames, 121);
-  // Issue 3: RMS ≤ 0.5 N·m. Measured 1.4e-4 N·m.
+  // The parity bound: RMS ≤ 0.5 N·m. Measured 1.4e-4 N·m.
   for (const auto& d : compare(read(scratch.path() / "Results/arm26_InverseDynamics.sto"),
                                read(test::reference_dir() / "arm26/std_arm26_InverseDynamics.sto")))
     EXPECT_LE(d.rms, 0.5) << d.label;

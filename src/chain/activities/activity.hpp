@@ -124,6 +124,10 @@ struct ActivityPlan {
   double pose_rate = 0;
   // Starting values of untracked coordinates for the first frame (e.g. pelvis_tilt when lying).
   std::vector<std::pair<std::string, double>> initial;
+  // Where the coordinate names came from, for messages that name the file and the field: the
+  // activity file, and per entry of `tracks` and `initial` its field path in that file.
+  std::string source_file;
+  std::vector<std::string> track_fields, initial_fields;
   // Walking: one periodic cycle. The pelvis moves forward at the speed that keeps the stance
   // foot still on average, and its height keeps the lowest of `support_sites` on the floor,
   // smoothed by a truncated Fourier series (`harmonics` of the stride frequency: with 8, the kinks

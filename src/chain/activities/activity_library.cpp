@@ -15,10 +15,10 @@ namespace weaklink {
 namespace {
 
 // The library's order (`weaklink activities`, the assessment's tables).
-constexpr std::array<std::string_view, 17> kBuiltinActivities = {
+constexpr auto kBuiltinActivities = std::to_array<std::string_view>({
     "standing",   "sitting_upright", "sitting_slumped", "sitting_backrest", "sit_to_stand", "stand_to_sit",
     "walking",    "squat",           "stoop_lift",      "squat_lift",       "hip_bridge",   "single_leg_bridge",
-    "clamshell",  "side_lying_abduction", "leg_press",  "standing_hip_external_rotation", "step_up"};
+    "clamshell",  "side_lying_abduction", "leg_press",  "standing_hip_external_rotation", "step_up"});
 
 std::vector<Activity> build_library() {
   std::vector<Activity> lib;

@@ -32,7 +32,11 @@ class PlanBuilder {
     if (frames < 6 || frames > 100000 || frames != std::floor(frames)) fail("frames", fmt::format("evaluates to {:g} (expected a whole number from 6 to 100000)", frames));
     p.frames = static_cast<int>(frames);
     D_ = p.duration;
-    for (const auto& t : d_.tracks) p.tracks.emplace_back(t.coordinate, track(t));
+    p.source_file = d_.file;
+    for (const auto& t : d_.tracks) {
+      p.tracks.emplace_back(t.coordinate, track(t));
+      p.track_fields.push_back(t.path + ".coordinate");
+    }
     for (const auto& s : d_.surfaces) p.surfaces.push_back(surface(s));
     for (const auto& g : d_.contacts)
       for (const auto& site : g.sites) p.contacts.push_back({site, g.surface});
@@ -43,7 +47,10 @@ class PlanBuilder {
     for (const auto& l : d_.loads)
       if (!l.when || (*l.when)(vars_) > 0) p.loads.push_back(load(l));
     for (const auto& b : d_.balance) p.balance.push_back(balance(b));
-    for (const auto& v : d_.initial) p.initial.emplace_back(v.coordinate, v.value(vars_) * v.scale);
+    for (const auto& v : d_.initial) {
+      p.initial_fields.push_back(fmt::format("initial[{}].coordinate", p.initial.size()));
+      p.initial.emplace_back(v.coordinate, v.value(vars_) * v.scale);
+    }
     p.solve_backwards = d_.time_reversed;
     if (d_.gait) {
       p.periodic = true;

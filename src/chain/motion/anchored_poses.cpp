@@ -83,9 +83,10 @@ void MotionBuilder::add_anchor_goals(PoseSolve& s) const {
 void MotionBuilder::add_coordinate_goals(PoseSolve& s) const {
   for (const auto& t : tracks_) s.coordinate_goals.push_back({t.coordinate, 1e4});
   s.q = m_.default_q();
-  for (const auto& [name, value] : plan_.initial) {
+  for (std::size_t k = 0; k < plan_.initial.size(); ++k) {
+    const auto& [name, value] = plan_.initial[k];
     const int c = m_.find_coordinate(name);
-    if (c < 0) fail(name_, "the model has no coordinate '" + name + "'");
+    if (c < 0) fail_on_field(plan_.initial_fields, k, "the model has no coordinate '" + name + "'");
     s.q[c] = anatomical_sign(m_, c) * value;
   }
   // The free coordinates are pulled, a million times more weakly than the anchors, towards the

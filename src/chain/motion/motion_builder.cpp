@@ -52,9 +52,10 @@ ActivityMotion MotionBuilder::build() {
 }
 
 void MotionBuilder::resolve_tracks() {
-  for (const auto& [coordinate, track] : plan_.tracks) {
+  for (std::size_t k = 0; k < plan_.tracks.size(); ++k) {
+    const auto& [coordinate, track] = plan_.tracks[k];
     const int c = m_.find_coordinate(coordinate);
-    if (c < 0) fail(name_, "the model has no coordinate '" + coordinate + "' that the activity drives");
+    if (c < 0) fail_on_field(plan_.track_fields, k, "the model has no coordinate '" + coordinate + "' that the activity drives");
     tracks_.push_back({c, anatomical_sign(m_, c), &track});
   }
 }

@@ -143,6 +143,13 @@ class MotionBuilder {
   // ---- known_loads.cpp ---------------------------------------------------------------------------
   void sample_loads();  // hand-held masses and bands at every frame
 
+  // A name in the plan the model does not have: names the activity file and the entry's field
+  // when the plan came from a file (`fields[k]`), else the activity.
+  [[noreturn]] void fail_on_field(const std::vector<std::string>& fields, std::size_t k, const std::string& what) const {
+    if (plan_.source_file.empty() || k >= fields.size()) fail(name_, what);
+    throw_input_error(plan_.source_file, fields[k], what);
+  }
+
   struct ResolvedTrack {
     int coordinate;
     double sign;
