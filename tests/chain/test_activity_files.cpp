@@ -104,6 +104,12 @@ void expect_refused(const std::string& text, const std::string& path, const std:
 TEST(ActivityFiles, LoaderRefusesWithFileFieldAndExpectation) {
   EXPECT_NO_THROW((void)parse_activity(minimal(""), "my_lunge.json"));
   expect_refused(minimal(R"(, "colour": "red")"), "colour", "unknown field");
+  // A band to the world: an anchor, or a negative rest length that places one; not neither, not both.
+  expect_refused(minimal(R"(, "loads": [{"kind": "band", "name": "b", "site": "heel_r", "stiffness": 100, "rest_length": 0.3}])"),
+                 "loads[0]", "needs an anchor");
+  expect_refused(minimal(R"(, "loads": [{"kind": "band", "name": "b", "site": "heel_r", "anchor": [0, 0, 0.2], "stiffness": 100,
+                 "rest_length": -0.3}])"),
+                 "loads[0].rest_length", "anchor given");
   expect_refused(R"({"name": "x", "description": "d", "duration": 1, "frames": 11, "tracks": [{"coordinate": "knee_angle_r", "unit": "deg", "constant": 0, "speed": 1}]})",
                  "tracks[0].speed", "unknown field");
   expect_refused(R"({"name": "x", "description": "d", "duration": 1, "frames": 11, "tracks": [{"coordinate": "knee_angle_r", "unit": "rad", "constant": 0}]})",

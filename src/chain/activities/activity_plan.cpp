@@ -182,6 +182,12 @@ class PlanBuilder {
       p.stiffness = finite(l.stiffness, l.path + ".stiffness");
       if (p.stiffness < 0) fail(l.path + ".stiffness", "evaluates to a negative stiffness");
       p.rest_length = finite(l.rest_length, l.path + ".rest_length");
+      // A band to the world needs its anchor: given, or placed from a negative rest length; never
+      // both (the placement would silently replace the given point) and never neither (the origin).
+      if (l.site_b.empty() && l.anchor && p.rest_length < 0)
+        fail(l.path + ".rest_length", "evaluates to a negative length with an anchor given (expected a positive rest length; a negative one places the anchor itself)");
+      if (l.site_b.empty() && !l.anchor && !(p.rest_length < 0))
+        fail(l.path, "a band to the world needs an anchor [x, y, z], or a negative rest_length that places it medially of the site");
     }
     std::tie(p.begin, p.end) = window(l.window, l.path + ".window");
     return p;
