@@ -10,6 +10,7 @@
 #include "chain/activities/activity.hpp"
 #include "core/embedded_data.hpp"
 #include "core/error.hpp"
+#include "core/find_by_name.hpp"
 
 namespace weaklink {
 namespace {
@@ -44,12 +45,7 @@ const std::vector<Activity>& activity_library() {
 }
 
 const Activity& find_activity(const std::string& name) {
-  std::string known;
-  for (const auto& a : activity_library()) {
-    if (a.name == name) return a;
-    known += (known.empty() ? "" : ", ") + a.name;
-  }
-  throw InputError(fmt::format("unknown activity '{}' (known: {})", quote_input(name), known));
+  return find_by_name(activity_library(), name, "activity");
 }
 
 ActivityParameters activity_parameters(const Activity& activity, const std::vector<std::string>& overrides) {

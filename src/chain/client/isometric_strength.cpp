@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/find_by_name.hpp"
 #include "kinematics/forward_kinematics.hpp"
 #include "muscles/muscle_force.hpp"
 #include "muscles/path_geometry.hpp"
@@ -32,12 +33,7 @@ const std::vector<StrengthMeasure>& strength_measures() {
 }
 
 const StrengthMeasure& strength_measure(const std::string& name) {
-  std::string known;
-  for (const auto& m : strength_measures()) {
-    if (m.name == name) return m;
-    known += (known.empty() ? "" : ", ") + m.name;
-  }
-  throw InputError(fmt::format("unknown strength measure '{}' (known: {})", quote_input(name), known));
+  return find_by_name(strength_measures(), name, "strength measure");
 }
 
 std::map<std::string, double> parse_posture(const std::string& text, const std::string& where, bool lenient) {
