@@ -286,7 +286,10 @@ void read_derived(const Reader& r, const json& doc, Definition& d, Reader& names
   }
 }
 
-const std::vector<std::string_view> kTrackCommon = {"coordinate", "unit", "source", "status", "note"};
+// constexpr, not a global vector: the library may be read during another file's static
+// initialisation (the benchmarks register one benchmark per activity), before a dynamically
+// initialised global of this file exists.
+constexpr std::array<std::string_view, 5> kTrackCommon = {"coordinate", "unit", "source", "status", "note"};
 
 TrackDef read_track(const Reader& r, const json& t, const std::string& path) {
   TrackDef d;
@@ -295,7 +298,7 @@ TrackDef read_track(const Reader& r, const json& t, const std::string& path) {
   int forms = 0;
   for (const char* f : {"constant", "keys", "sinusoid", "generator"}) forms += t.contains(f) ? 1 : 0;
   if (forms != 1) r.fail(path, "expected exactly one of constant, keys, sinusoid or generator");
-  std::vector<std::string_view> allowed = kTrackCommon;
+  std::vector<std::string_view> allowed(kTrackCommon.begin(), kTrackCommon.end());
   const ActivityGenerator* generator = nullptr;
   if (t.contains("generator")) {
     const std::string g = r.string(t["generator"], Reader::join(path, "generator"));

@@ -3,9 +3,12 @@
 #include <array>
 
 namespace weaklink {
-namespace {
 
-const std::array<ActivityGenerator, 5> kGenerators{{
+// A function-local table: the activity library may be read during another file's static
+// initialisation (the benchmarks register one per activity), and the entries hold vectors, which a
+// namespace-scope table would build only at its own dynamic initialisation.
+std::span<const ActivityGenerator> activity_generators() {
+  static const std::array<ActivityGenerator, 5> generators{{
     {"anchored_poses", GeneratorRole::Motion, {},
      "the default: every pose solved so that the tracks and anchors hold, the balance entries adjusting it "
      "(chain/motion/activity_motion.cpp)"},
@@ -22,20 +25,18 @@ const std::array<ActivityGenerator, 5> kGenerators{{
      "dynamic: from the window's first frame the centre of mass converges on its capture point, kept within "
      "the support (Hof et al. 2005; Kajita et al. 2003)"},
 }};
-
-}  // namespace
-
-std::span<const ActivityGenerator> activity_generators() { return kGenerators; }
+  return generators;
+}
 
 const ActivityGenerator* find_activity_generator(std::string_view name, GeneratorRole role) {
-  for (const auto& g : kGenerators)
+  for (const auto& g : activity_generators())
     if (g.name == name && g.role == role) return &g;
   return nullptr;
 }
 
 std::string activity_generator_names(GeneratorRole role) {
   std::string out;
-  for (const auto& g : kGenerators)
+  for (const auto& g : activity_generators())
     if (g.role == role) out += (out.empty() ? "" : ", ") + std::string(g.name);
   return out;
 }
